@@ -69,11 +69,18 @@ class _Model(BaseModel):
     )
 
 
+def _tag_str(tag: Any) -> str:
+    # normalise_tag raises TypeError, which pydantic would not turn into a ValidationError
+    if not isinstance(tag, str):
+        raise ValueError(f"tag {tag!r} is a {type(tag).__name__}, not a string")
+    return tag
+
+
 def _normalise_keys(value: Any) -> Any:
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, weight in value.items():
-            canonical = normalise_tag(key)
+            canonical = normalise_tag(_tag_str(key))
             if canonical in out:
                 raise ValueError(f"tag {key!r} appears twice (as {canonical!r})")
             out[canonical] = weight
@@ -85,7 +92,7 @@ def _normalise_set(value: Any) -> Any:
     if isinstance(value, str):
         value = [t for t in value.replace(";", ",").split(",") if t.strip()]
     if isinstance(value, Iterable) and not isinstance(value, Mapping):
-        return frozenset(normalise_tag(t) for t in value)
+        return frozenset(normalise_tag(_tag_str(t)) for t in value)
     return value
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["DAYS", "Schedule", "opening_hours", "flat", "from_flat", "EMPTY", "OFFICE_HOURS"]
+__all__ = ["DAYS", "EMPTY", "OFFICE_HOURS", "Schedule", "flat", "from_flat", "opening_hours"]
 
 #: A schedule: seven rows (Monday first) of 24 hourly occupancy values in [0, 1].
 Schedule = tuple[tuple[float, ...], ...]

@@ -315,6 +315,8 @@ class Vocabulary(BaseModel):
         out: list[str] = []
         seen: set[str] = set()
         for tag in value:
+            if not isinstance(tag, str):  # a TypeError would escape pydantic's error report
+                raise ValueError(f"tag {tag!r} is a {type(tag).__name__}, not a string")
             canonical = normalise_tag(tag)
             if canonical not in seen:
                 seen.add(canonical)
@@ -361,7 +363,8 @@ class Vocabulary(BaseModel):
                 )
 
 
-_ACTIVE: ContextVar[Vocabulary] = ContextVar("objectmatch_vocabulary", default=Vocabulary())
+_DEFAULT = Vocabulary()
+_ACTIVE: ContextVar[Vocabulary] = ContextVar("objectmatch_vocabulary")
 
 
 def active_vocabulary(context: Mapping[str, Any] | None = None) -> Vocabulary:
@@ -370,7 +373,7 @@ def active_vocabulary(context: Mapping[str, Any] | None = None) -> Vocabulary:
         vocab = context.get("vocabulary")
         if isinstance(vocab, Vocabulary):
             return vocab
-    return _ACTIVE.get()
+    return _ACTIVE.get(_DEFAULT)
 
 
 @contextmanager

@@ -1,0 +1,319 @@
+"""SWOT of a programme against its neighbourhood."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from objectmatch.culture._common import CARRIES, _Model
+from objectmatch.culture._view import _dna_of, _ranked, _tenant_carriers, _View, _view
+from objectmatch.culture.profile import NeighbourhoodProfile
+from objectmatch.models import Building, Candidate
+from objectmatch.vocabulary import fixed_identity_reason
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from objectmatch.results import Programme
+
+
+SwotKind = Literal["strength", "weakness", "opportunity", "threat"]
+
+
+class SwotItem(_Model):
+    """One SWOT finding: what it says, the identities and candidates behind it, and its number."""
+
+    kind: SwotKind
+    text: str
+    identities: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    value: float
+
+    @field_validator("identities")
+    @classmethod
+    def _flexible_only(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in value:
+            reason = fixed_identity_reason(tag)
+            if reason is not None:
+                raise ValueError(f"SWOT identity {reason}")
+        return value
+
+
+@dataclass(frozen=True)
+class SwotRules:
+    """Thresholds of :func:`swot` (all shares and strengths in [0, 1]).
+
+    ``present``: a neighbourhood identity is a quality when its DNA is at least this;
+    ``absent``: the neighbourhood lacks an identity when its DNA is below this;
+    ``adds``: the programme carries an identity when its area-weighted profile is at least this;
+    ``carries``: a pool candidate would add an identity when its weight is at least this;
+    ``identity_share``, ``function_share``, ``tenant_share``: over-concentration thresholds on the
+    programme's identity mass, let area per function and let area per tenant;
+    ``examples``: how many candidates an opportunity names at most;
+    ``max_items``: keep at most this many items per quadrant, highest value first (None: all).
+    """
+
+    present: float = 0.5
+    absent: float = 0.25
+    adds: float = 0.1
+    carries: float = CARRIES
+    identity_share: float = 0.5
+    function_share: float = 0.6
+    tenant_share: float = 0.4
+    examples: int = 3
+    max_items: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("present", "absent", "adds", "carries", "identity_share", "function_share", "tenant_share"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"SwotRules.{name} must be a non-negative number, got {value!r}")
+        if self.examples < 1:
+            raise ValueError(f"SwotRules.examples must be at least 1, got {self.examples!r}")
+        if self.max_items is not None and self.max_items < 0:
+            raise ValueError(f"SwotRules.max_items must be None or 0 or more, got {self.max_items!r}")
+
+
+class Swot(_Model):
+    """Strengths, weaknesses, opportunities and threats of a programme in its neighbourhood.
+
+    ``programme_identities`` and ``dna`` are the two profiles the analysis compared.
+    """
+
+    strengths: tuple[SwotItem, ...] = ()
+    weaknesses: tuple[SwotItem, ...] = ()
+    opportunities: tuple[SwotItem, ...] = ()
+    threats: tuple[SwotItem, ...] = ()
+    programme_identities: dict[str, float] = Field(default_factory=dict)
+    dna: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def items(self) -> tuple[SwotItem, ...]:
+        """All items: strengths, weaknesses, opportunities, threats."""
+        return (*self.strengths, *self.weaknesses, *self.opportunities, *self.threats)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item: kind, text, identities, candidates (comma-separated) and value."""
+        import pandas as pd
+
+        rows = [
+            {
+                "kind": it.kind,
+                "text": it.text,
+                "identities": ", ".join(it.identities),
+                "candidates": ", ".join(it.candidates),
+                "value": it.value,
+            }
+            for it in self.items
+        ]
+        return pd.DataFrame(rows, columns=["kind", "text", "identities", "candidates", "value"])
+
+    def to_markdown(self) -> str:
+        """The four quadrants as Markdown lists."""
+        parts = ["## SWOT"]
+        for title, items in (
+            ("Strengths", self.strengths),
+            ("Weaknesses", self.weaknesses),
+            ("Opportunities", self.opportunities),
+            ("Threats", self.threats),
+        ):
+            parts.append(f"\n**{title}**\n")
+            parts.extend(f"- {it.text}" for it in items) if items else parts.append("- none found")
+        return "\n".join(parts) + "\n"
+
+    def __str__(self) -> str:
+        return self.to_markdown()
+
+
+def swot(
+    programme: Programme,
+    building: Building,
+    candidates: Iterable[Candidate],
+    profile: NeighbourhoodProfile | None = None,
+    *,
+    rules: SwotRules | None = None,
+) -> Swot:
+    """SWOT of ``programme`` against its neighbourhood (``profile``, else ``building.location.dna``).
+
+    With ``d`` the neighbourhood DNA and ``p`` the programme's area-weighted identity profile
+    (:func:`identity_profile`), over the identities of the pool and the DNA:
+
+    * strengths: ``d >= present`` and ``p >= adds`` (qualities the programme reinforces), value ``p``;
+    * weaknesses: ``d < absent`` and ``p < adds`` (missing, and the programme does not add it), value the
+      lack ``1 - d``;
+    * opportunities: ``d < absent`` and ``p >= adds`` (the programme adds a missing quality), value ``p``;
+      and per missing identity, pool candidates outside the programme with weight ``>= carries``, value
+      the highest weight;
+    * threats: one identity holding ``>= identity_share`` of the programme's identity mass; one function
+      ``>= function_share`` of the let area; one tenant ``>= tenant_share`` of the let area; incompatible
+      tenants; a tenant's noise above a neighbour's tolerance on the same or an adjacent floor, value
+      ``(noise - tolerance) / 3``.
+
+    Within a quadrant items are sorted by value (highest first). See docs/culture.md.
+
+    Examples
+    --------
+    >>> from objectmatch import Programme, ScoreBreakdown
+    >>> p = Programme(placements={}, tenants=(), score=0.0, breakdown=ScoreBreakdown(total=0.0, components={}),
+    ...               occupancy=0.0, functions=())
+    >>> building = Building(id="b", name="B", floors=[{"level": 0, "area": 100, "free_height": 3,
+    ...                     "floor_load": 3, "depth": 12}], permitted_functions=["office"], asking_rent=150,
+    ...                     location={"lat": 52, "lon": 4, "neighbourhood": "X", "dna": {"green": 0.1}})
+    >>> print(swot(p, building, []).weaknesses[0].text)
+    the neighbourhood lacks 'green' (DNA 0.10) and the programme does not add it
+    """
+    rules = rules or SwotRules()
+    dna = _dna_of(building, profile)
+    view = _view(programme, building, candidates, dna)
+    d, p = view.dna, view.profile
+    tenant_set = set(view.tenants)
+    outside = [k for k in range(len(view.pool)) if k not in tenant_set]
+    strengths: list[SwotItem] = []
+    weaknesses: list[SwotItem] = []
+    opportunities: list[SwotItem] = []
+    threats: list[SwotItem] = []
+
+    for j in np.flatnonzero((d >= rules.present) & (p >= rules.adds)).tolist():
+        tag, carriers = view.identities[j], _tenant_carriers(view, j, 1e-12)
+        strengths.append(
+            SwotItem(
+                kind="strength",
+                text=f"reinforces '{tag}': neighbourhood {d[j]:.2f}, programme {p[j]:.2f} "
+                f"(through {view.names(carriers)})",
+                identities=(tag,),
+                candidates=tuple(view.pool[k].id for k in carriers),
+                value=float(p[j]),
+            )
+        )
+    missing = d < rules.absent
+    for j in np.flatnonzero(missing & (p < rules.adds)).tolist():
+        tag = view.identities[j]
+        adds = "does not add it" if p[j] <= 0 else f"adds too little of it ({p[j]:.2f})"
+        weaknesses.append(
+            SwotItem(
+                kind="weakness",
+                text=f"the neighbourhood lacks '{tag}' (DNA {d[j]:.2f}) and the programme {adds}",
+                identities=(tag,),
+                value=float(1.0 - d[j]),
+            )
+        )
+    for j in np.flatnonzero(missing & (p >= rules.adds)).tolist():
+        tag, carriers = view.identities[j], _tenant_carriers(view, j, 1e-12)
+        opportunities.append(
+            SwotItem(
+                kind="opportunity",
+                text=f"adds the missing '{tag}' (neighbourhood {d[j]:.2f}, programme {p[j]:.2f}) "
+                f"through {view.names(carriers)}",
+                identities=(tag,),
+                candidates=tuple(view.pool[k].id for k in carriers),
+                value=float(p[j]),
+            )
+        )
+    if outside:
+        out_w = view.weights[outside]
+        for j in np.flatnonzero(missing & (out_w >= rules.carries).any(axis=0)).tolist():
+            tag = view.identities[j]
+            chosen = _ranked(view, j, (outside[r] for r in np.flatnonzero(out_w[:, j] >= rules.carries).tolist()))
+            chosen = chosen[: rules.examples]
+            opportunities.append(
+                SwotItem(
+                    kind="opportunity",
+                    text=f"candidates in the pool would add more '{tag}' (neighbourhood {d[j]:.2f}): "
+                    f"{view.names(chosen)}",
+                    identities=(tag,),
+                    candidates=tuple(view.pool[k].id for k in chosen),
+                    value=float(view.weights[chosen[0], j]),
+                )
+            )
+
+    threats.extend(_threats(view, building, rules))
+
+    def ordered(items: list[SwotItem]) -> tuple[SwotItem, ...]:
+        ranked = sorted(items, key=lambda it: (-it.value, it.identities, it.candidates, it.text))
+        return tuple(ranked if rules.max_items is None else ranked[: rules.max_items])
+
+    return Swot(
+        strengths=ordered(strengths),
+        weaknesses=ordered(weaknesses),
+        opportunities=ordered(opportunities),
+        threats=ordered(threats),
+        programme_identities={t: float(v) for t, v in zip(view.identities, p, strict=True) if v > 0},
+        dna=dict(dna),
+    )
+
+
+def _threats(view: _View, building: Building, rules: SwotRules) -> list[SwotItem]:
+    threats: list[SwotItem] = []
+    p = view.profile
+    mass = float(p.sum())
+    if mass > 0:
+        for j in np.flatnonzero(p / mass >= rules.identity_share).tolist():
+            tag, carriers = view.identities[j], _tenant_carriers(view, j, 1e-12)
+            share = float(p[j] / mass)
+            threats.append(
+                SwotItem(
+                    kind="threat",
+                    text=f"over-concentration: '{tag}' is {share:.0%} of the programme's identity",
+                    identities=(tag,),
+                    candidates=tuple(view.pool[k].id for k in carriers),
+                    value=share,
+                )
+            )
+    if view.let_area > 0:
+        by_function: dict[str, list[int]] = {}
+        for idx, k in enumerate(view.tenants):
+            by_function.setdefault(view.pool[k].function, []).append(idx)
+        for function, members in sorted(by_function.items()):
+            share = float(view.tenant_area[members].sum() / view.let_area)
+            if share >= rules.function_share:
+                threats.append(
+                    SwotItem(
+                        kind="threat",
+                        text=f"over-concentration: function '{function}' takes {share:.0%} of the let area",
+                        candidates=tuple(view.pool[view.tenants[i]].id for i in members),
+                        value=share,
+                    )
+                )
+        for idx, k in enumerate(view.tenants):
+            share = float(view.tenant_area[idx] / view.let_area)
+            if share >= rules.tenant_share:
+                threats.append(
+                    SwotItem(
+                        kind="threat",
+                        text=f"dependence on one tenant: {view.pool[k].name} takes {share:.0%} of the let area",
+                        candidates=(view.pool[k].id,),
+                        value=share,
+                    )
+                )
+    # Pairs of tenants: a Python loop per programme pair is fine (programmes hold tens of tenants).
+    for x, kx in enumerate(view.tenants):
+        for y, ky in enumerate(view.tenants):
+            a, b = view.pool[kx], view.pool[ky]
+            if x < y and (b.id in a.incompatible or a.id in b.incompatible):
+                threats.append(
+                    SwotItem(
+                        kind="threat",
+                        text=f"conflict: {a.name} and {b.name} are incompatible",
+                        candidates=tuple(sorted((a.id, b.id))),
+                        value=1.0,
+                    )
+                )
+            if x != y and a.noise > b.noise_tolerance:
+                near = min(abs(la - lb) for la in view.tenant_levels[x] for lb in view.tenant_levels[y])
+                if near <= 1:
+                    where = "on the same floor as" if near == 0 else "on a floor next to"
+                    threats.append(
+                        SwotItem(
+                            kind="threat",
+                            text=f"noise: {a.name} (noise {a.noise}) is {where} {b.name} "
+                            f"(tolerates {b.noise_tolerance})",
+                            candidates=(a.id, b.id),
+                            value=(a.noise - b.noise_tolerance) / 3.0,
+                        )
+                    )
+    return threats

@@ -1,0 +1,297 @@
+"""Matching: the best tenant programmes for an object, ranked, exact where it can be, explained where it cannot.
+
+:func:`match` encodes the object and the pool once, then
+
+1. checks necessary conditions and explains in words what cannot be met
+   (:mod:`objectmatch.explain`);
+2. runs the fast search (:mod:`objectmatch.search`) for a pool of good programmes;
+3. runs the exact CP-SAT engine (:mod:`objectmatch.exact`): on the whole pool when it is
+   small enough to prove optimality, otherwise on a neighbourhood of the best programmes
+   found (the candidates in them plus the most promising others) to polish them;
+4. re-optimises every answer's areas exactly (:mod:`objectmatch.areas`), re-scores it with
+   :func:`objectmatch.score` -- so a programme's score is always reproducible -- checks it
+   with the independent :func:`objectmatch.check`, and returns the best ``k`` whose tenant
+   sets differ in at least ``min_difference`` candidates.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from objectmatch.areas import allocate
+from objectmatch.constraints import Constraints, check
+from objectmatch.encode import IdentityKernel, encode
+from objectmatch.exact import solve_exact
+from objectmatch.explain import exclusion_summary, explain_infeasible
+from objectmatch.models import Building, Candidate, check_unique_ids
+from objectmatch.problem import Problem
+from objectmatch.results import MatchResult, MatchStatus, Programme
+from objectmatch.scoring import Scorer, Weights, score
+from objectmatch.search import Search, Solution
+
+__all__ = ["EXACT_LIMIT", "match"]
+
+#: Pools with at most this many usable candidates are solved exactly by default.
+EXACT_LIMIT = 30
+#: Candidates in the CP-SAT polishing neighbourhood of a large pool.
+POLISH_SIZE = 40
+#: Default time budgets, seconds: exact solves of small pools; search + polish of large pools.
+EXACT_TIME = 20.0
+LARGE_TIME = 0.8
+
+
+def _hamming(a: frozenset[int], b: frozenset[int]) -> int:
+    return len(a ^ b)
+
+
+def _programme(
+    sol: Solution,
+    building: Building,
+    pool: Sequence[Candidate],
+    weights: Weights | None,
+    network: IdentityKernel | None,
+    potentials: Mapping[str, float] | None,
+) -> Programme:
+    placements: dict[str, dict[int, float]] = {}
+    levels = [f.level for f in building.floors]
+    for i in sorted(sol.tenants):
+        floors = {levels[f]: float(sol.areas[i, f]) for f in range(len(levels)) if sol.areas[i, f] > 0}
+        placements[pool[i].id] = floors
+    breakdown = score(building, pool, placements, weights, network=network, potentials=potentials)
+    by_id = {c.id: c for c in pool}
+    tenants = tuple(sorted(placements, key=lambda cid: (min(placements[cid]), cid)))
+    areas: dict[str, float] = {}
+    for cid, floors in placements.items():
+        fn = by_id[cid].function
+        areas[fn] = areas.get(fn, 0.0) + math.fsum(floors.values())
+    let = math.fsum(a for floors in placements.values() for a in floors.values())
+    return Programme(
+        placements=placements,
+        tenants=tenants,
+        score=breakdown.total,
+        breakdown=breakdown,
+        occupancy=let / building.lettable_area,
+        functions=tuple(sorted(areas)),
+        function_areas=dict(sorted(areas.items())),
+    )
+
+
+def _neighbourhood(problem: Problem, search: Search, solutions: Sequence[Solution], size: int) -> list[int]:
+    """Candidates for the polishing model: those in the best answers, then the most promising others."""
+    chosen: list[int] = list(problem.must.tolist())
+    for sol in solutions:
+        for i in sorted(sol.tenants):
+            if i not in chosen and len(chosen) < size:
+                chosen.append(i)
+    if len(chosen) < size and solutions:
+        best = solutions[0]
+        rest = np.setdiff1d(problem.active, chosen)
+        if len(rest):
+            gains = search.add_gains(best, sorted(best.tenants), rest)
+            for j in rest[np.argsort(-gains, kind="stable")][: size - len(chosen)]:
+                chosen.append(int(j))
+    return sorted(chosen)
+
+
+def _relaxations(problem: Problem, building: Building, pool: Sequence[Candidate], seed: int) -> list[str]:
+    """Which single programme-level constraint, dropped, would make the request feasible."""
+    cons = problem.constraints
+    trials: dict[str, dict[str, object]] = {
+        "min_occupancy": {"min_occupancy": 0.0},
+        "min_functions": {"min_functions": 0},
+        "max_function_share": {"max_function_share": 1.0},
+        "max_tenants": {"max_tenants": None},
+        "must_include": {"must_include": frozenset()},
+        "incompatible": {"incompatible": frozenset()},
+    }
+    out: list[str] = []
+    for name, change in trials.items():
+        if getattr(cons, name) == change[name]:
+            continue
+        relaxed = Problem.build(pool, problem.scorer, cons.model_copy(update=change))
+        res = solve_exact(relaxed, relaxed.active, k=1, time_limit=2.0, seed=seed)
+        if res.solutions:
+            out.append(f"dropping {name} (now {getattr(cons, name)!r}) would make it feasible")
+    return out
+
+
+def match(
+    building: Building,
+    candidates: Sequence[Candidate],
+    k: int = 10,
+    constraints: Constraints | None = None,
+    weights: Weights | None = None,
+    time_limit: float | None = None,
+    seed: int = 0,
+    *,
+    network: IdentityKernel | None = None,
+    min_difference: int = 2,
+    exact: bool | None = None,
+    potentials: Mapping[str, float] | None = None,
+    excluded_functions: Mapping[str, str] | None = None,
+) -> MatchResult:
+    """The best tenant programmes for ``building`` from ``candidates``, ranked, best first.
+
+    Parameters
+    ----------
+    building, candidates
+        The object and the pool (unique ids). Neither is changed.
+    k
+        How many programmes to return at most.
+    constraints
+        Hard requirements; default ``Constraints()`` (80% occupancy, 2 functions).
+    weights
+        Score weights; default ``Weights()``.
+    time_limit
+        Seconds for the whole search. Default: up to 20 s for small pools (usually far less:
+        they are proven optimal), 0.8 s for large ones.
+    seed
+        Seeds the search's restarts and CP-SAT: the same inputs and seed give the same answer.
+    network
+        Optional identity network (``objectmatch.culture.IdentityNetwork``) for shared identity.
+    min_difference
+        Returned programmes' tenant sets differ in at least this many candidates (2 keeps the
+        list from filling with copies that differ by one small tenant).
+    exact
+        Force (True) or skip (False) exact solving of the whole pool; default: when the pool
+        has at most ``EXACT_LIMIT`` usable candidates.
+    potentials, excluded_functions
+        Transformation potential per function and functions vetoed for this building
+        (``objectmatch.assess``); vetoed functions' candidates are left out.
+
+    Returns
+    -------
+    MatchResult
+        ``programmes`` (each valid by :func:`objectmatch.check` and re-scored by
+        :func:`objectmatch.score`) and a ``status`` saying whether the best is proven
+        optimal, with bound and gap when known, or in words why nothing can be found.
+
+    Examples
+    --------
+    >>> from objectmatch import load_example, match
+    >>> building, pool = load_example()
+    >>> result = match(building, pool, k=3)
+    >>> len(result.programmes), result.programmes[0].occupancy >= 0.8
+    (3, True)
+    >>> result.programmes[0].score >= result.programmes[1].score
+    True
+    """
+    started = time.perf_counter()
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive whole number, got {k!r}")
+    if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
+        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    if min_difference < 1:
+        raise ValueError(f"min_difference must be at least 1, got {min_difference!r}")
+    cons = constraints if constraints is not None else Constraints()
+    pool = sorted(check_unique_ids(candidates), key=lambda c: c.id)
+    enc = encode(building, pool, potentials=potentials, excluded_functions=excluded_functions)
+    scorer = Scorer.build(enc, weights, network)
+    problem = Problem.build(pool, scorer, cons)
+
+    def finish(programmes: list[Programme], status: MatchStatus) -> MatchResult:
+        wall = time.perf_counter() - started
+        return MatchResult(programmes=tuple(programmes), status=status.model_copy(update={"wall_time": wall}))
+
+    reasons = explain_infeasible(problem, building)
+    if reasons:
+        return finish([], MatchStatus(code="infeasible", message="; ".join(reasons), reasons=tuple(reasons)))
+
+    n_active = len(problem.active)
+    use_exact = exact if exact is not None else n_active <= EXACT_LIMIT
+    budget = time_limit if time_limit is not None else (EXACT_TIME if use_exact else LARGE_TIME)
+    search = Search(problem, seed=seed)
+    search_share = 0.15 if use_exact else 0.6
+    found = search.run(restarts=8, time_budget=budget * search_share)
+    solutions: dict[frozenset[int], Solution] = {s.tenants: s for s in found}
+    proven = False
+    bound: float | None = None
+    solver_name = "search"
+    remaining = budget - (time.perf_counter() - started)
+    if use_exact:
+        res = solve_exact(
+            problem, problem.active, k=k, min_difference=min_difference,
+            time_limit=max(remaining, 0.05), seed=seed, hint=found[0] if found else None,
+        )
+        solver_name = "CP-SAT (whole pool)"
+        proven, bound = res.proven, res.bound
+        for s in res.solutions:
+            solutions[s.tenants] = s
+        if res.infeasible and not solutions:
+            relax = _relaxations(problem, building, pool, seed)
+            msg = "no programme meets all constraints together (proven by CP-SAT)"
+            detail = (*tuple(relax), exclusion_summary(problem, building))
+            return finish([], MatchStatus(code="infeasible", message=f"{msg}: " + "; ".join(detail), reasons=detail))
+    elif found and remaining > 0.05:
+        rows = _neighbourhood(problem, search, found[:k], POLISH_SIZE)
+        res = solve_exact(problem, rows, k=1, time_limit=remaining * 0.8, seed=seed, hint=found[0])
+        solver_name = f"search + CP-SAT polish ({len(rows)} of {n_active} candidates)"
+        for s in res.solutions:
+            if s.tenants not in solutions or solutions[s.tenants].value < s.value:
+                solutions[s.tenants] = s
+
+    if not solutions:
+        res = solve_exact(problem, problem.active, k=1, time_limit=max(2.0, budget), seed=seed)
+        for s in res.solutions:
+            solutions[s.tenants] = s
+        if not solutions:
+            if res.infeasible:
+                relax = _relaxations(problem, building, pool, seed)
+                detail = (*tuple(relax), exclusion_summary(problem, building))
+                msg = "no programme meets all constraints together (proven by CP-SAT): " + "; ".join(detail)
+                return finish([], MatchStatus(code="infeasible", message=msg, reasons=detail))
+            msg = f"no programme found within the time limit ({budget:g} s); the request was not proven infeasible"
+            return finish([], MatchStatus(code="infeasible", message=msg, reasons=(msg,)))
+
+    # Exact areas for the most promising answers, then the best k distinct ones.
+    ranked = sorted(solutions.values(), key=lambda s: (-s.value, sorted(s.tenants)))
+    polished: list[Solution] = []
+    for s in ranked[: max(3 * k, 10)]:
+        areas = allocate(problem, s.assignment)
+        if areas is not None:
+            value = scorer.total(scorer.components(areas))
+            if value >= s.value - 1e-12:
+                s = Solution(s.tenants, s.assignment, areas, value, True)
+        polished.append(s)
+    polished.sort(key=lambda s: (-s.value, sorted(s.tenants)))
+    programmes: list[Programme] = []
+    picked: list[frozenset[int]] = []
+    invalid = 0
+    for s in polished:
+        if len(programmes) == k:
+            break
+        if any(_hamming(s.tenants, t) < min_difference for t in picked):
+            continue
+        prog = _programme(s, building, pool, weights, network, potentials)
+        if check(building, pool, prog.placements, cons):
+            invalid += 1  # a packing the independent checker refuses is never returned
+            continue
+        picked.append(s.tenants)
+        programmes.append(prog)
+    programmes.sort(key=lambda p: (-p.score, p.tenants))
+    programmes = [p.model_copy(update={"rank": r}) for r, p in enumerate(programmes, start=1)]
+    best = programmes[0].score if programmes else None
+    gap = None
+    if bound is not None and best is not None:
+        gap = max(0.0, (bound - best) / abs(bound)) if bound else 0.0
+    if proven:
+        code, message = "optimal", f"best programme proven optimal by CP-SAT over all {n_active} usable candidates"
+    else:
+        code = "feasible"
+        message = f"best programme found by {solver_name}; not proven optimal"
+        if gap is not None:
+            message += f" (bound {bound:.4f}, gap {gap:.2%})"
+    if invalid:
+        message += f"; {invalid} packings refused by the checker were dropped"
+    status = MatchStatus(
+        code=code if programmes else "infeasible",
+        message=message if programmes else "no valid programme found",
+        bound=bound,
+        gap=gap,
+        solver=solver_name,
+    )
+    return finish(programmes, status)
