@@ -82,9 +82,19 @@ def solve_exact(
     hint: Solution | None = None,
     exclude_sets: Sequence[frozenset[int]] = (),
     workers: int = 1,
+    fixed: bool = False,
+    work_limit: float | None = None,
 ) -> ExactResult:
     """Solve the programme over candidate ``rows`` exactly; up to ``k`` answers whose tenant sets
-    differ in at least ``min_difference`` candidates, each proven best given the earlier ones."""
+    differ in at least ``min_difference`` candidates, each proven best given the earlier ones.
+
+    With ``fixed=True`` every row must be placed: only floors and areas are chosen (the second
+    stage of a two-stage solve: the tenant set comes from the search, its placement from here).
+
+    ``work_limit`` bounds CP-SAT's deterministic time (a count of work, the same on every
+    machine), so that a stopped search stops at the same point every run; ``time_limit`` stays
+    a wall-clock safety net.
+    """
     start = time.perf_counter()
     enc, scorer, cons = problem.enc, problem.scorer, problem.constraints
     rows = [int(r) for r in rows]
@@ -104,6 +114,10 @@ def solve_exact(
     x: dict[int, cp_model.IntVar] = {}
     y: dict[tuple[int, int], cp_model.IntVar] = {}
     a: dict[tuple[int, int], cp_model.IntVar] = {}
+    if fixed and not all(mask[i].any() for i in rows):
+        result.infeasible = True
+        result.status = "a fixed tenant may use no floor"
+        return result
     rows = [i for i in rows if mask[i].any()]
     for i in rows:
         x[i] = model.new_bool_var(f"x{i}")
@@ -152,6 +166,9 @@ def solve_exact(
     model.add(sum(present) >= cons.min_functions)
     for i in problem.must.tolist():
         model.add(x[int(i)] == 1)
+    if fixed:
+        for var in x.values():
+            model.add(var == 1)
     row_set = set(rows)
     for i, j in problem.forbidden_pairs.tolist():
         if i in row_set and j in row_set:
@@ -223,6 +240,8 @@ def solve_exact(
             model.add_hint(x[i], int(i in sol.tenants))
         for (i, f), var in y.items():
             model.add_hint(var, int(f in sol.assignment.get(i, ())))
+        for (i, f), var in a.items():
+            model.add_hint(var, int(min(round(sol.areas[i, f] * U), cap[f])))
 
     if hint is not None and hint.tenants <= row_set:
         set_hint(hint)
@@ -238,6 +257,8 @@ def solve_exact(
         if remaining <= 0.01:
             break
         p.max_time_in_seconds = remaining / (1 if t == 0 else max(1, k - t))
+        if work_limit is not None:
+            p.max_deterministic_time = work_limit
         status = solver.solve(model)
         if t == 0:
             result.status = solver.status_name(status)

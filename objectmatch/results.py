@@ -68,6 +68,9 @@ class Programme(_Out):
     functions: tuple[str, ...] = Field(description="distinct use functions, sorted")
     function_areas: dict[str, float] = Field(default_factory=dict, description="function -> m²")
     rank: int = Field(default=0, ge=0, description="1 = best; 0 = not ranked")
+    identities: dict[str, float] = Field(
+        default_factory=dict, description="area-weighted identity profile of the tenants, identity -> [0, 1]"
+    )
 
     @property
     def area(self) -> float:

@@ -134,7 +134,7 @@ class PlacementError(ValueError):
 
 def _unit_rows(a: FloatArray) -> FloatArray:
     norm = np.sqrt(np.einsum("ij,ij->i", a, a))
-    return np.divide(a, norm[:, None], out=np.zeros_like(a), where=norm[:, None] > 0)
+    return np.asarray(np.divide(a, norm[:, None], out=np.zeros_like(a), where=norm[:, None] > 0))
 
 
 def _network_projection(columns: Sequence[str], network: IdentityKernel | None, strength: float) -> FloatArray:

@@ -47,6 +47,7 @@ class Solution:
     areas: FloatArray
     value: float
     feasible: bool
+    base: FloatArray | None = None  # area_min of each tenant on its floors: where incremental moves start
 
 
 class Search:
@@ -69,8 +70,17 @@ class Search:
         self.street = enc.street
         self.function = enc.pool.function
         self.pioneer = enc.pool.pioneer
-        self.options = [self._options(i) for i in range(self.n)]
+        self.options = [self._options(i) if enc.mask[i].any() else [] for i in range(self.n)]
         self.n_options = np.array([len(o) for o in self.options])
+        # per candidate, its options as arrays: floors (k x m), size, value per m², street, floors it touches
+        self.opt_mask = [self._option_matrix(o) for o in self.options]
+        self.opt_len = [m.sum(axis=1) for m in self.opt_mask]
+        self.opt_unit = [
+            (m * self.per_m2[i]).sum(axis=1) / np.maximum(m.sum(axis=1), 1) for i, m in enumerate(self.opt_mask)
+        ]
+        self.opt_street = [(m & enc.street).any(axis=1) for m in self.opt_mask]
+        adj = problem.scorer.floor_adjacency()
+        self.opt_near = [((m.astype(float) @ adj.astype(float)) > 0).astype(float) for m in self.opt_mask]
         self.allowed = np.zeros(self.n, dtype=bool)
         self.allowed[problem.active] = True
         self.must = [int(i) for i in problem.must]
@@ -88,6 +98,8 @@ class Search:
         self.pion_target = w.pioneer_target
         # chance that two tenants end up on the same or adjacent floors, for conflict estimates
         self.rho = min(1.0, 3.0 / max(self.m, 1))
+        self.max_evaluations = 10**9
+        self.deadline = np.inf
 
     # -- packing -------------------------------------------------------------------------
     def _options(self, i: int) -> list[tuple[int, ...]]:
@@ -101,51 +113,126 @@ class Search:
                     out.append(run)
         return out
 
+    def _option_matrix(self, options: list[tuple[int, ...]]) -> BoolArray:
+        out = np.zeros((len(options), self.m), dtype=bool)
+        for k, o in enumerate(options):
+            out[k, list(o)] = True
+        return out
+
+    def _fits(self, i: int, room: FloatArray) -> tuple[BoolArray, FloatArray]:
+        """Which of i's options have room for its area_min (at least MIN_PART on each floor), and the room left."""
+        o = self.opt_mask[i]
+        cap = o @ room
+        min_room = np.where(o, room, np.inf).min(axis=1)
+        ok = (cap + TOLERANCE >= self.area_min[i]) & ((self.opt_len[i] == 1) | (min_room >= MIN_PART))
+        return ok, cap - self.area_min[i]
+
     def _place(
-        self, tenants: Sequence[int], best_fit: bool
+        self,
+        tenants: Sequence[int],
+        best_fit: bool,
+        start: tuple[dict[int, tuple[int, ...]], FloatArray] | None = None,
     ) -> tuple[dict[int, tuple[int, ...]], FloatArray] | None:
-        """Floors for each tenant and its area_min split over them; ``None`` if some tenant finds no room."""
-        room = self.p.enc.floor_area.astype(float).copy()
-        base = np.zeros((self.n, self.m))
+        """Floors for each tenant and its area_min split over them; ``None`` if some tenant finds no room.
+
+        With ``start`` (an assignment and its area_min matrix), ``tenants`` are added to it rather
+        than packed from scratch: the cheap path for add and swap moves."""
+        assignment: dict[int, tuple[int, ...]] = dict(start[0]) if start is not None else {}
+        base = start[1].copy() if start is not None else np.zeros((self.n, self.m))
+        room = self.p.enc.floor_area - base.sum(axis=0)
         order = sorted(tenants, key=lambda i: (self.n_options[i], -self.area_min[i], i))
-        assignment: dict[int, tuple[int, ...]] = {}
         near = np.zeros((self.n, self.m))
-        placed: list[int] = []
+        placed: list[int] = list(assignment)
         heart = False
+        for i, floors in assignment.items():
+            near[i] = (self.adj[list(floors)].sum(axis=0) > 0).astype(float)
+            heart = heart or bool(self.heart_ok[i] and self.street[list(floors)].any())
         for i in order:
-            penalty = 2.0 * (self.C[i, placed] @ near[placed]) if placed else np.zeros(self.m)
-            best: tuple[float, ...] | None = None
-            choice: tuple[int, ...] | None = None
-            need = self.area_min[i]
-            for opt in self.options[i]:
-                idx = list(opt)
-                cap = room[idx].sum()
-                if cap + TOLERANCE < need or (len(opt) > 1 and room[idx].min() < MIN_PART):
-                    continue
-                leftover = cap - need
-                if best_fit:
-                    key: tuple[float, ...] = (-leftover, -len(opt), -float(penalty[idx].max()))
-                else:
-                    value = float(self.per_m2[i, idx].mean()) * need - float(penalty[idx].max())
-                    if not heart and self.heart_ok[i] and self.street[idx].any():
-                        value += self.w_heart
-                    key = (round(value, 12), -len(opt), -leftover)
-                if best is None or key > best:
-                    best, choice = key, opt
-            if choice is None:
+            ok, leftover = self._fits(i, room)
+            if not ok.any():
                 return None
-            remaining = need
-            for k, f in enumerate(choice):
-                later = len(choice) - 1 - k
-                take = remaining if later == 0 else max(MIN_PART, min(room[f], remaining - MIN_PART * later))
-                base[i, f] = take
-                room[f] -= take
-                remaining -= take
+            o = self.opt_mask[i]
+            if placed:
+                pen_f = 2.0 * (self.C[i, placed] @ near[placed])
+                penalty = np.where(o, pen_f, -np.inf).max(axis=1)
+            else:
+                penalty = np.zeros(len(o))
+            if best_fit:
+                keys = (-penalty, -self.opt_len[i], -leftover)
+            else:
+                value = self.opt_unit[i] * self.area_min[i] - penalty
+                if not heart and self.heart_ok[i]:
+                    value = value + self.w_heart * self.opt_street[i]
+                keys = (-leftover, -self.opt_len[i], np.round(value, 12))
+            cand = np.flatnonzero(ok)
+            k = int(cand[np.lexsort(tuple(key[cand] for key in keys))[-1]])
+            choice = self.options[i][k]
+            self._split(i, choice, room, base)
             assignment[i] = choice
-            near[i] = (self.adj[list(choice)].sum(axis=0) > 0).astype(float)
+            near[i] = self.opt_near[i][k]
             placed.append(i)
-            heart = heart or bool(self.heart_ok[i] and self.street[list(choice)].any())
+            heart = heart or bool(self.heart_ok[i] and self.opt_street[i][k])
+        self._repair(assignment, base, room, near)
         return assignment, base
+
+    def _repair(
+        self, assignment: dict[int, tuple[int, ...]], base: FloatArray, room: FloatArray, near: FloatArray
+    ) -> None:
+        """Move tenants to the floors where they clash least with their neighbours.
+
+        Tenants placed early did not know who would come later; one or two passes of moves,
+        each judged by value per m² and conflict with everyone else, repair most of that."""
+        placed = list(assignment)
+        if len(placed) < 2 or not self.C[np.ix_(placed, placed)].any():
+            return
+        occ = np.zeros((self.n, self.m))
+        for i, floors in assignment.items():
+            occ[i, list(floors)] = 1.0
+        street_hearts = {i for i in placed if self.heart_ok[i] and self.street[list(assignment[i])].any()}
+        for _ in range(2):
+            moved = False
+            for i in placed:
+                others = [j for j in placed if j != i]
+                if not self.C[i, others].any():
+                    continue
+                current = assignment[i]
+                if street_hearts == {i}:
+                    continue  # the only heart on the street stays there
+                touching = (occ[others] @ self.opt_near[i].T) > 0
+                penalty = 2.0 * (self.C[i, others] @ touching)
+                value = self.opt_unit[i] * self.area_min[i] - penalty
+                free = room.copy()
+                free[list(current)] += base[i, list(current)]
+                ok, _ = self._fits(i, free)
+                k0 = self.options[i].index(current)
+                ok[k0] = True
+                k = int(np.flatnonzero(ok)[np.argmax(value[ok])])
+                if k == k0 or value[k] <= value[k0] + 1e-12:
+                    continue
+                best = self.options[i][k]
+                room[list(current)] += base[i, list(current)]
+                base[i, list(current)] = 0.0
+                occ[i] = 0.0
+                self._split(i, best, room, base)
+                assignment[i] = best
+                occ[i, list(best)] = 1.0
+                near[i] = self.opt_near[i][k]
+                street_hearts.discard(i)
+                if self.heart_ok[i] and self.opt_street[i][k]:
+                    street_hearts.add(i)
+                moved = True
+            if not moved:
+                break
+
+    def _split(self, i: int, floors: tuple[int, ...], room: FloatArray, base: FloatArray) -> None:
+        """Put tenant i's area_min on ``floors``, at least MIN_PART on each, filling them in order."""
+        remaining = self.area_min[i]
+        for k, f in enumerate(floors):
+            later = len(floors) - 1 - k
+            take = remaining if later == 0 else max(MIN_PART, min(room[f], remaining - MIN_PART * later))
+            base[i, f] = take
+            room[f] -= take
+            remaining -= take
 
     def _grow(self, assignment: dict[int, tuple[int, ...]], base: FloatArray) -> FloatArray:
         """Grow each tenant from its area_min towards area_max, the most valuable m² first."""
@@ -179,15 +266,26 @@ class Search:
                 return False
         return True
 
-    def evaluate(self, tenants: Iterable[int]) -> Solution | None:
-        """Pack ``tenants`` and score them; ``None`` if they do not fit."""
+    def evaluate(self, tenants: Iterable[int], parent: Solution | None = None) -> Solution | None:
+        """Pack ``tenants`` and score them; ``None`` if they do not fit.
+
+        With ``parent``, the tenants it shares with ``tenants`` keep their floors and the others
+        are slotted in; only if that fails is the whole set packed again."""
         key = frozenset(int(i) for i in tenants)
         if key in self.seen:
             return self.seen[key]
         self.evaluations += 1
         rows = sorted(key)
-        for best_fit in (False, True):
-            placed = self._place(rows, best_fit)
+        attempts: list[tuple[Sequence[int], bool, tuple[dict[int, tuple[int, ...]], FloatArray] | None]] = []
+        if parent is not None and parent.base is not None:
+            kept = {i: f for i, f in parent.assignment.items() if i in key}
+            base = parent.base.copy()
+            gone = [i for i in parent.assignment if i not in key]
+            base[gone] = 0.0
+            attempts.append((sorted(key - set(kept)), False, (kept, base)))
+        attempts += [(rows, False, None), (rows, True, None)]
+        for todo, best_fit, start in attempts:
+            placed = self._place(todo, best_fit, start)
             if placed is None:
                 continue
             assignment, base = placed
@@ -198,7 +296,7 @@ class Search:
                 if exact is not None:
                     areas, feasible = exact, True
             value = self.p.scorer.total(self.p.scorer.components(areas))
-            sol = Solution(key, assignment, areas, value, feasible)
+            sol = Solution(key, assignment, areas, value, feasible, base)
             if feasible:
                 self.seen[key] = sol
             return sol
@@ -233,8 +331,8 @@ class Search:
         return np.flatnonzero(ok)
 
     # -- construction and improvement ----------------------------------------------------------
-    def greedy(self, noise: float = 0.0, tries: int = 8) -> Solution | None:
-        tenants = list(self.must)
+    def greedy(self, noise: float = 0.0, tries: int = 8, start: Sequence[int] | None = None) -> Solution | None:
+        tenants = sorted(set(self.must) | set(start or ()))
         current = self.evaluate(tenants) if tenants else None
         if tenants and current is None:
             return None
@@ -249,7 +347,7 @@ class Search:
             order = cand[np.argsort(-gains, kind="stable")]
             accepted = False
             for j in order[:tries]:
-                sol = self.evaluate([*tenants, int(j)])
+                sol = self.evaluate([*tenants, int(j)], parent=current)
                 if sol is None:
                     continue
                 if current is None or not current.feasible or sol.value > current.value + TOLERANCE:
@@ -261,10 +359,14 @@ class Search:
                 break
         return current
 
-    def improve(self, sol: Solution, tries: int = 10, max_rounds: int = 60, deadline: float = np.inf) -> Solution:
+    def out_of_budget(self) -> bool:
+        """Work done is counted in evaluations (deterministic); wall time is only a safety net."""
+        return self.evaluations >= self.max_evaluations or time.perf_counter() > self.deadline
+
+    def improve(self, sol: Solution, tries: int = 10, max_rounds: int = 60) -> Solution:
         must = set(self.must)
         for _ in range(max_rounds):
-            if time.perf_counter() > deadline:
+            if self.out_of_budget():
                 break
             tenants = sorted(sol.tenants)
             cand = self._candidates(tenants)
@@ -309,7 +411,7 @@ class Search:
                 cap = self.p.constraints.max_tenants
                 if cap is not None and len(new) > cap:
                     continue
-                cand_sol = self.evaluate(new)
+                cand_sol = self.evaluate(new, parent=sol)
                 if cand_sol is not None and cand_sol.feasible and cand_sol.value > sol.value + TOLERANCE:
                     sol = cand_sol
                     improved = True
@@ -318,15 +420,48 @@ class Search:
                 break
         return sol
 
-    def run(self, restarts: int = 6, time_budget: float = 1.0) -> list[Solution]:
-        """Greedy + local search from ``restarts`` seeded starts; every feasible solution seen, best first."""
-        deadline = time.perf_counter() + time_budget
+    def perturb(self, sol: Solution, strength: int) -> Solution | None:
+        """Drop ``strength`` random tenants (never must-includes) and rebuild greedily with noise."""
+        movable = sorted(set(sol.tenants) - set(self.must))
+        if not movable:
+            return None
+        drop = set(self.rng.choice(movable, size=min(strength, len(movable)), replace=False).tolist())
+        kept = [i for i in sorted(sol.tenants) if i not in drop]
+        # the dropped tenants sit out this rebuild, so that the search really goes elsewhere
+        saved = self.allowed[list(drop)].copy()
+        self.allowed[list(drop)] = False
+        try:
+            return self.greedy(noise=0.2, start=kept)
+        finally:
+            self.allowed[list(drop)] = saved
+
+    def run(self, restarts: int = 6, max_evaluations: int = 2000, time_cap: float = np.inf) -> list[Solution]:
+        """Seeded greedy starts with local search, then iterated local search from the best, until
+        ``max_evaluations`` packings have been scored (or, as a safety net, ``time_cap`` seconds);
+        every feasible solution seen, best first. The same seed and budget give the same answer."""
+        self.max_evaluations = self.evaluations + max_evaluations
+        self.deadline = time.perf_counter() + time_cap
+        best: Solution | None = None
         for r in range(max(restarts, 1)):
-            if r > 0 and time.perf_counter() > deadline:
+            if r > 0 and self.out_of_budget():
                 break
             start = self.greedy(noise=0.0 if r == 0 else 0.3 + 0.1 * r)
             if start is not None and start.feasible:
-                self.improve(start, deadline=deadline)
+                local = self.improve(start)
+                if best is None or local.value > best.value:
+                    best = local
+        stale = 0
+        while best is not None and not self.out_of_budget() and stale < 200:
+            before = self.evaluations
+            kicked = self.perturb(best, strength=2 + stale % 3)
+            stale += 1
+            if kicked is None or not kicked.feasible:
+                if self.evaluations == before:
+                    break  # nothing new can be reached from here
+                continue
+            local = self.improve(kicked)
+            if local.value > best.value + TOLERANCE:
+                best, stale = local, 0
         return sorted(self.seen.values(), key=lambda s: (-s.value, sorted(s.tenants)))
 
     def tenant_mask(self, sol: Solution) -> BoolArray:

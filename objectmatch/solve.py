@@ -37,11 +37,14 @@ __all__ = ["EXACT_LIMIT", "match"]
 
 #: Pools with at most this many usable candidates are solved exactly by default.
 EXACT_LIMIT = 30
-#: Candidates in the CP-SAT polishing neighbourhood of a large pool.
-POLISH_SIZE = 40
 #: Default time budgets, seconds: exact solves of small pools; search + polish of large pools.
 EXACT_TIME = 20.0
 LARGE_TIME = 0.8
+#: Search budgets in scored packings (about 2,000 a second on one core for 200 candidates).
+SMALL_EVALUATIONS = 300
+LARGE_EVALUATIONS = 500
+#: CP-SAT work units for the exact placement of one tenant set.
+PLACEMENT_WORK = 0.2
 
 
 def _hamming(a: frozenset[int], b: frozenset[int]) -> int:
@@ -69,6 +72,11 @@ def _programme(
         fn = by_id[cid].function
         areas[fn] = areas.get(fn, 0.0) + math.fsum(floors.values())
     let = math.fsum(a for floors in placements.values() for a in floors.values())
+    profile: dict[str, float] = {}
+    for cid, floors in placements.items():
+        share = math.fsum(floors.values()) / let
+        for tag, weight in by_id[cid].identities.items():
+            profile[tag] = profile.get(tag, 0.0) + share * weight
     return Programme(
         placements=placements,
         tenants=tenants,
@@ -77,24 +85,19 @@ def _programme(
         occupancy=let / building.lettable_area,
         functions=tuple(sorted(areas)),
         function_areas=dict(sorted(areas.items())),
+        identities={tag: profile[tag] for tag in sorted(profile)},
     )
 
 
-def _neighbourhood(problem: Problem, search: Search, solutions: Sequence[Solution], size: int) -> list[int]:
-    """Candidates for the polishing model: those in the best answers, then the most promising others."""
-    chosen: list[int] = list(problem.must.tolist())
-    for sol in solutions:
-        for i in sorted(sol.tenants):
-            if i not in chosen and len(chosen) < size:
-                chosen.append(i)
-    if len(chosen) < size and solutions:
-        best = solutions[0]
-        rest = np.setdiff1d(problem.active, chosen)
-        if len(rest):
-            gains = search.add_gains(best, sorted(best.tenants), rest)
-            for j in rest[np.argsort(-gains, kind="stable")][: size - len(chosen)]:
-                chosen.append(int(j))
-    return sorted(chosen)
+def _distinct(solutions: Sequence[Solution], count: int, min_difference: int) -> list[Solution]:
+    """The best ``count`` solutions whose tenant sets differ pairwise in at least ``min_difference``."""
+    out: list[Solution] = []
+    for s in solutions:
+        if len(out) == count:
+            break
+        if all(_hamming(s.tenants, t.tenants) >= min_difference for t in out):
+            out.append(s)
+    return out
 
 
 def _relaxations(problem: Problem, building: Building, pool: Sequence[Candidate], seed: int) -> list[str]:
@@ -204,35 +207,45 @@ def match(
     n_active = len(problem.active)
     use_exact = exact if exact is not None else n_active <= EXACT_LIMIT
     budget = time_limit if time_limit is not None else (EXACT_TIME if use_exact else LARGE_TIME)
+    # Work is budgeted in evaluations and CP-SAT work units, not seconds, so that the same
+    # inputs and seed give the same answer on any machine; seconds only cap it.
+    scale = budget / (EXACT_TIME if use_exact else LARGE_TIME) if time_limit is not None else 1.0
     search = Search(problem, seed=seed)
-    search_share = 0.15 if use_exact else 0.6
-    found = search.run(restarts=8, time_budget=budget * search_share)
+    evaluations = max(50, int((SMALL_EVALUATIONS if use_exact else LARGE_EVALUATIONS) * scale))
+    found = search.run(restarts=8, max_evaluations=evaluations, time_cap=budget * 0.6)
     solutions: dict[frozenset[int], Solution] = {s.tenants: s for s in found}
+
+    # Second stage: the most promising tenant sets get an exact placement (floors and areas) by CP-SAT:
+    # all k for small pools; for large ones as many as the budget affords (half a second each).
+    polish = max(k, 4) if use_exact else min(k, max(1, int(scale * LARGE_TIME / 0.5)))
+    for s in _distinct(found, polish, min_difference):
+        placed = solve_exact(
+            problem, sorted(s.tenants), fixed=True, time_limit=budget, seed=seed, hint=s,
+            work_limit=PLACEMENT_WORK,
+        )
+        for p in placed.solutions:
+            if p.value > solutions[s.tenants].value:
+                solutions[s.tenants] = p
     proven = False
     bound: float | None = None
-    solver_name = "search"
+    solver_name = "search + exact placement" if found else "search"
     remaining = budget - (time.perf_counter() - started)
     if use_exact:
+        hint = max(solutions.values(), key=lambda s: s.value) if solutions else None
         res = solve_exact(
             problem, problem.active, k=k, min_difference=min_difference,
-            time_limit=max(remaining, 0.05), seed=seed, hint=found[0] if found else None,
+            time_limit=max(remaining, 0.05), seed=seed, hint=hint,
         )
         solver_name = "CP-SAT (whole pool)"
         proven, bound = res.proven, res.bound
         for s in res.solutions:
-            solutions[s.tenants] = s
+            if s.tenants not in solutions or solutions[s.tenants].value < s.value:
+                solutions[s.tenants] = s
         if res.infeasible and not solutions:
             relax = _relaxations(problem, building, pool, seed)
             msg = "no programme meets all constraints together (proven by CP-SAT)"
-            detail = (*tuple(relax), exclusion_summary(problem, building))
+            detail = (*relax, exclusion_summary(problem, building))
             return finish([], MatchStatus(code="infeasible", message=f"{msg}: " + "; ".join(detail), reasons=detail))
-    elif found and remaining > 0.05:
-        rows = _neighbourhood(problem, search, found[:k], POLISH_SIZE)
-        res = solve_exact(problem, rows, k=1, time_limit=remaining * 0.8, seed=seed, hint=found[0])
-        solver_name = f"search + CP-SAT polish ({len(rows)} of {n_active} candidates)"
-        for s in res.solutions:
-            if s.tenants not in solutions or solutions[s.tenants].value < s.value:
-                solutions[s.tenants] = s
 
     if not solutions:
         res = solve_exact(problem, problem.active, k=1, time_limit=max(2.0, budget), seed=seed)
@@ -241,7 +254,7 @@ def match(
         if not solutions:
             if res.infeasible:
                 relax = _relaxations(problem, building, pool, seed)
-                detail = (*tuple(relax), exclusion_summary(problem, building))
+                detail = (*relax, exclusion_summary(problem, building))
                 msg = "no programme meets all constraints together (proven by CP-SAT): " + "; ".join(detail)
                 return finish([], MatchStatus(code="infeasible", message=msg, reasons=detail))
             msg = f"no programme found within the time limit ({budget:g} s); the request was not proven infeasible"

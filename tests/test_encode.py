@@ -20,7 +20,8 @@ PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCh
 
 
 def _arrays(obj: Any) -> dict[str, np.ndarray]:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if isinstance(getattr(obj, f.name), np.ndarray)}
+    fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return {name: value for name, value in fields.items() if isinstance(value, np.ndarray)}
 
 
 @PROPS
@@ -146,7 +147,8 @@ def test_potentials_default_to_one_and_follow_the_function() -> None:
 
 
 def test_identity_columns_must_cover_the_pool() -> None:
-    c = Candidate(id="a", name="A", function="office", activity="studio", identities={"tech": 1}, area_min=1, area_max=2)
+    c = Candidate(id="a", name="A", function="office", activity="studio", identities={"tech": 1},
+                  area_min=1, area_max=2)
     with pytest.raises(ValueError, match=r"identity_columns lacks tags used by the pool: \['tech'\]"):
         encode_pool([c], identity_columns=["art"])
     assert encode_pool([c], identity_columns=["art", "tech"]).identity.tolist() == [[0.0, 1.0]]

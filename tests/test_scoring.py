@@ -498,7 +498,9 @@ def _rescale_rents(building: Building, pool: list[Candidate], c: float) -> tuple
 
 @PROPS
 @given(programmes())
-def test_components_in_unit_interval_and_total_is_weighted_sum(data: tuple[Building, list[Candidate], Placements]) -> None:
+def test_components_in_unit_interval_and_total_is_weighted_sum(
+    data: tuple[Building, list[Candidate], Placements],
+) -> None:
     building, pool, placements = data
     b = score(building, pool, placements, W)
     assert set(b.components) == set(COMPONENTS)
@@ -570,7 +572,8 @@ def _reference_pair(a: Candidate, b: Candidate, values_share: float) -> dict[str
     pb = [v for row in b.schedule for v in row]
     noise = max(0, a.noise - b.noise_tolerance, b.noise - a.noise_tolerance) / 3
     return {
-        "shared_identity": (1 - values_share) * cos(a.identities, b.identities) + values_share * cos(a.values, b.values),
+        "shared_identity": (1 - values_share) * cos(a.identities, b.identities)
+        + values_share * cos(a.values, b.values),
         "complementarity": (met(a.needs, b.offers) + met(b.needs, a.offers)) / 2,
         "time_complementarity": sum(x + y - 2 * x * y for x, y in zip(pa, pb, strict=True)) / 168,
         "conflict": 1.0 if (b.id in a.incompatible or a.id in b.incompatible) else noise,
