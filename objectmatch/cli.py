@@ -86,6 +86,14 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _picture(text: str) -> str:
+    from objectmatch.report.plots import SAVE_FORMATS
+
+    if Path(text).suffix.lower() not in SAVE_FORMATS:
+        raise argparse.ArgumentTypeError(f"expected a file name ending in {', '.join(SAVE_FORMATS)}, got {text!r}")
+    return text
+
+
 def _seed(text: str) -> int:
     try:
         return int(text)
@@ -109,12 +117,19 @@ def _match_options(parser: argparse.ArgumentParser, default_format: str = "table
     parser.add_argument("--format", choices=FORMATS, default=default_format,
                         help=f"output format (default {default_format})")
     parser.add_argument("--out", metavar="FILE", help="write the output to FILE instead of standard output")
-    parser.add_argument("--plot", metavar="FILE",
+    parser.add_argument("--plot", metavar="FILE", type=_picture,
                         help="also save the best programme's stacking plan (.png, .svg, .pdf)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``objectmatch`` command."""
+    """The argument parser of the ``objectmatch`` command.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["rank", "building.json", "pool.csv", "--top", "5"])
+    >>> args.command, args.top, args.format
+    ('rank', 5, 'table')
+    """
     from objectmatch import __version__
 
     parser = argparse.ArgumentParser(
@@ -448,10 +463,8 @@ def _write_result(args: argparse.Namespace, result: MatchResult, building: Build
                   profile: NeighbourhoodProfile | None, heading: str) -> int:
     fmt = args.format
     if args.plot and result.best is not None:
-        from objectmatch.report import SAVE_FORMATS, stacking_plan
+        from objectmatch.report import stacking_plan
 
-        if Path(args.plot).suffix.lower() not in SAVE_FORMATS:
-            raise UserError([f"{args.plot}: --plot needs a file name ending in {', '.join(SAVE_FORMATS)}"])
         try:
             stacking_plan(result.best, building, candidates, path=args.plot)
         except OSError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from objectmatch.assess import excluded_functions
 from objectmatch.models import Building, Candidate, Floor, check_unique_ids
 
 __all__ = ["Constraints", "check", "floor_violations", "placement_violations"]
@@ -113,12 +114,18 @@ def placement_violations(
     building: Building,
     candidates: Sequence[Candidate] | Mapping[str, Candidate],
     placements: Mapping[str, Mapping[int, float]],
+    *,
+    vetoes: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Every physical violation of ``placements``: unknown ids or levels, areas, floors, the mask.
 
     These are the constraints a placement must meet to be scored at all; the
-    programme-level :class:`Constraints` are checked by :func:`check`.
+    programme-level :class:`Constraints` are checked by :func:`check`. ``vetoes`` maps a
+    function to the reason the building has no potential for it (default: the hard-side
+    assessment's veto criteria, :func:`objectmatch.assess.excluded_functions`; pass ``{}`` to
+    skip them).
     """
+    vetoes = excluded_functions(building) if vetoes is None else vetoes
     by_id = dict(candidates) if isinstance(candidates, Mapping) else {c.id: c for c in check_unique_ids(candidates)}
     levels = building.levels
     position = {lvl: i for i, lvl in enumerate(levels)}
@@ -132,6 +139,9 @@ def placement_violations(
         if not floors:
             out.append(f"{cid}: placed on no floor")
             continue
+        if cand.function in vetoes:
+            out.append(f"{cid}: function {cand.function!r} has no potential in building {building.id!r}: "
+                       f"{vetoes[cand.function]}")
         unknown = [lvl for lvl in floors if lvl not in position]
         if unknown:
             out.append(f"{cid}: building {building.id!r} has no level {unknown[0]} (levels: {list(levels)})")
@@ -165,6 +175,8 @@ def check(
     candidates: Sequence[Candidate],
     placements: Mapping[str, Mapping[int, float]],
     constraints: Constraints | None = None,
+    *,
+    assess: bool = True,
 ) -> list[str]:
     """List every hard constraint that ``placements`` breaks, all at once.
 
@@ -176,6 +188,9 @@ def check(
         Candidate id -> {floor level: m²}.
     constraints
         Programme-level requirements; ``None`` means the defaults, ``Constraints()``.
+    assess
+        Also refuse functions the hard-side assessment vetoes for this building
+        (:func:`objectmatch.assess.excluded_functions`), as :func:`objectmatch.match` does.
 
     Returns
     -------
@@ -192,7 +207,7 @@ def check(
     constraints = constraints if constraints is not None else Constraints()
     pool = check_unique_ids(candidates)
     by_id = {c.id: c for c in pool}
-    out = placement_violations(building, by_id, placements)
+    out = placement_violations(building, by_id, placements, vetoes=None if assess else {})
     chosen = [by_id[cid] for cid in placements if cid in by_id]
     let = math.fsum(a for cid in placements if cid in by_id for a in placements[cid].values() if a > 0)
     lettable = building.lettable_area

@@ -732,9 +732,10 @@ def _building(rng: np.random.Generator, floors: int, building_id: str) -> Buildi
     dna = {tag: min(1.0, w) for tag, w in dna.items()}
 
     year = int(rng.integers(1965, 2006))
-    # Older offices have worse labels, typically.
+    # Older offices have worse labels, typically; since 2023 an office needs label C, so most
+    # offices still on the market have been brought to C or better.
     shift = (year - 1965) / 40
-    label_p = np.array([0.05, 0.1, 0.3, 0.2, 0.15, 0.1, 0.1])
+    label_p = np.array([0.08, 0.17, 0.45, 0.12, 0.08, 0.05, 0.05])
     label_p = label_p * np.exp(np.linspace(1.0, -1.0, len(_LABELS)) * (2 * shift - 1))
     label = _LABELS[int(rng.choice(len(_LABELS), p=label_p / label_p.sum()))]
 
@@ -757,7 +758,7 @@ def _building(rng: np.random.Generator, floors: int, building_id: str) -> Buildi
             "amenities": {a: int(x) for a, x in zip(_AMENITY_MEANS, rng.poisson(list(_AMENITY_MEANS.values())),
                                                     strict=True)},
             "transit_distance": float(_round_to(np.array(rng.uniform(100, 1200)), 10.0)),
-            "noise_db": float(np.round(rng.uniform(50, 68))),
+            "noise_db": float(np.round(rng.uniform(48, 66))),
             "hazard_contour": bool(rng.random() < 0.05),
         },
     }

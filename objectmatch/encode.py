@@ -275,6 +275,7 @@ def encode(
     *,
     potentials: Mapping[str, float] | None = None,
     excluded_functions: Mapping[str, str] | None = None,
+    assess: bool = True,
 ) -> Encoded:
     """Encode ``building`` and ``candidates`` once, with the feasibility mask candidate x floor.
 
@@ -288,6 +289,9 @@ def encode(
     excluded_functions
         Function -> reason it has no potential in this building; such candidates get an
         all-false mask row.
+    assess
+        Fill whichever of ``potentials`` and ``excluded_functions`` is not given from the
+        hard-side assessment (:mod:`objectmatch.assess`); ``False`` leaves them empty.
 
     Examples
     --------
@@ -302,6 +306,13 @@ def encode(
     columns = set(active_vocabulary().identities) | set(building.location.dna)
     columns |= {t for c in candidates for t in c.identities}
     pool = encode_pool(candidates, identity_columns=sorted(columns))
+    if assess and (potentials is None or excluded_functions is None):
+        from objectmatch import assess as assessment
+
+        potentials = assessment.potentials(building) if potentials is None else potentials
+        excluded_functions = (
+            assessment.excluded_functions(building) if excluded_functions is None else excluded_functions
+        )
     floors = building.floors
     levels = np.array([f.level for f in floors], dtype=np.int64)
     area = np.array([f.area for f in floors], dtype=float)

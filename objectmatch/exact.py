@@ -256,9 +256,11 @@ def solve_exact(
         remaining = time_limit - (time.perf_counter() - start)
         if remaining <= 0.01:
             break
-        p.max_time_in_seconds = remaining / (1 if t == 0 else max(1, k - t))
         if work_limit is not None:
-            p.max_deterministic_time = work_limit
+            p.max_time_in_seconds = remaining
+            p.max_deterministic_time = work_limit if t == 0 else work_limit / k
+        else:
+            p.max_time_in_seconds = remaining / (1 if t == 0 else max(1, k - t))
         status = solver.solve(model)
         if t == 0:
             result.status = solver.status_name(status)

@@ -443,6 +443,7 @@ def score(
     *,
     network: IdentityKernel | None = None,
     potentials: Mapping[str, float] | None = None,
+    assess: bool = True,
 ) -> ScoreBreakdown:
     """Score a programme: ``placements`` maps candidate id to ``{floor level: m²}``.
 
@@ -463,8 +464,12 @@ def score(
     network
         Optional identity network (``objectmatch.culture.IdentityNetwork``).
     potentials
-        Optional function -> transformation potential (``objectmatch.assess.potentials``)
-        for the building-fit term.
+        Function -> transformation potential for the building-fit term; default from the
+        hard-side assessment (``objectmatch.assess.potentials``).
+    assess
+        Use the hard-side assessment: its vetoed functions are hard violations and its
+        potentials enter building fit, as in :func:`objectmatch.match`. ``False`` scores with
+        potential 1.0 and no vetoes.
 
     Returns
     -------
@@ -483,9 +488,9 @@ def score(
     """
     # Sorted by id so the score is bit-for-bit the same whatever the order of the pool.
     used = sorted((c for c in candidates if c.id in placements), key=lambda c: c.id)
-    violations = placement_violations(building, candidates, placements)
+    violations = placement_violations(building, candidates, placements, vetoes=None if assess else {})
     if violations:
         raise PlacementError(violations)
-    enc = encode(building, used, potentials=potentials)
+    enc = encode(building, used, potentials=potentials, assess=assess)
     scorer = Scorer.build(enc, weights, network)
     return scorer.breakdown(scorer.areas_of(placements))

@@ -78,7 +78,7 @@ class Search:
         self.opt_unit = [
             (m * self.per_m2[i]).sum(axis=1) / np.maximum(m.sum(axis=1), 1) for i, m in enumerate(self.opt_mask)
         ]
-        self.opt_street = [(m & enc.street).any(axis=1) for m in self.opt_mask]
+        self.opt_street: list[BoolArray] = [np.asarray((m & enc.street).any(axis=1)) for m in self.opt_mask]
         adj = problem.scorer.floor_adjacency()
         self.opt_near = [((m.astype(float) @ adj.astype(float)) > 0).astype(float) for m in self.opt_mask]
         self.allowed = np.zeros(self.n, dtype=bool)

@@ -20,8 +20,6 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from objectmatch.areas import allocate
 from objectmatch.constraints import Constraints, check
 from objectmatch.encode import IdentityKernel, encode
@@ -58,13 +56,14 @@ def _programme(
     weights: Weights | None,
     network: IdentityKernel | None,
     potentials: Mapping[str, float] | None,
+    assess: bool,
 ) -> Programme:
     placements: dict[str, dict[int, float]] = {}
     levels = [f.level for f in building.floors]
     for i in sorted(sol.tenants):
         floors = {levels[f]: float(sol.areas[i, f]) for f in range(len(levels)) if sol.areas[i, f] > 0}
         placements[pool[i].id] = floors
-    breakdown = score(building, pool, placements, weights, network=network, potentials=potentials)
+    breakdown = score(building, pool, placements, weights, network=network, potentials=potentials, assess=assess)
     by_id = {c.id: c for c in pool}
     tenants = tuple(sorted(placements, key=lambda cid: (min(placements[cid]), cid)))
     areas: dict[str, float] = {}
@@ -116,7 +115,7 @@ def _relaxations(problem: Problem, building: Building, pool: Sequence[Candidate]
         if getattr(cons, name) == change[name]:
             continue
         relaxed = Problem.build(pool, problem.scorer, cons.model_copy(update=change))
-        res = solve_exact(relaxed, relaxed.active, k=1, time_limit=2.0, seed=seed)
+        res = solve_exact(relaxed, relaxed.active, k=1, time_limit=6.0, seed=seed, work_limit=2.0)
         if res.solutions:
             out.append(f"dropping {name} (now {getattr(cons, name)!r}) would make it feasible")
     return out
@@ -135,7 +134,7 @@ def match(
     min_difference: int = 2,
     exact: bool | None = None,
     potentials: Mapping[str, float] | None = None,
-    excluded_functions: Mapping[str, str] | None = None,
+    assess: bool = True,
 ) -> MatchResult:
     """The best tenant programmes for ``building`` from ``candidates``, ranked, best first.
 
@@ -162,9 +161,14 @@ def match(
     exact
         Force (True) or skip (False) exact solving of the whole pool; default: when the pool
         has at most ``EXACT_LIMIT`` usable candidates.
-    potentials, excluded_functions
-        Transformation potential per function and functions vetoed for this building
-        (``objectmatch.assess``); vetoed functions' candidates are left out.
+    potentials
+        Transformation potential per function for the building-fit term; default from the
+        hard-side assessment (:mod:`objectmatch.assess`). Pass the same to
+        :func:`objectmatch.score` to reproduce the scores.
+    assess
+        Use the hard-side assessment: candidates of a function it vetoes for this building are
+        left out (the status says why) and its potentials enter building fit. ``False`` ignores
+        it; pass the same to :func:`objectmatch.score` and :func:`objectmatch.check`.
 
     Returns
     -------
@@ -192,7 +196,7 @@ def match(
         raise ValueError(f"min_difference must be at least 1, got {min_difference!r}")
     cons = constraints if constraints is not None else Constraints()
     pool = sorted(check_unique_ids(candidates), key=lambda c: c.id)
-    enc = encode(building, pool, potentials=potentials, excluded_functions=excluded_functions)
+    enc = encode(building, pool, potentials=potentials, assess=assess)
     scorer = Scorer.build(enc, weights, network)
     problem = Problem.build(pool, scorer, cons)
 
@@ -212,7 +216,9 @@ def match(
     scale = budget / (EXACT_TIME if use_exact else LARGE_TIME) if time_limit is not None else 1.0
     search = Search(problem, seed=seed)
     evaluations = max(50, int((SMALL_EVALUATIONS if use_exact else LARGE_EVALUATIONS) * scale))
-    found = search.run(restarts=8, max_evaluations=evaluations, time_cap=budget * 0.6)
+    # The wall-clock cap is a safety net far above the work budget, so that a busy machine
+    # does not change the answer.
+    found = search.run(restarts=8, max_evaluations=evaluations, time_cap=10 * budget)
     solutions: dict[frozenset[int], Solution] = {s.tenants: s for s in found}
 
     # Second stage: the most promising tenant sets get an exact placement (floors and areas) by CP-SAT:
@@ -220,7 +226,7 @@ def match(
     polish = max(k, 4) if use_exact else min(k, max(1, int(scale * LARGE_TIME / 0.5)))
     for s in _distinct(found, polish, min_difference):
         placed = solve_exact(
-            problem, sorted(s.tenants), fixed=True, time_limit=budget, seed=seed, hint=s,
+            problem, sorted(s.tenants), fixed=True, time_limit=20 * PLACEMENT_WORK, seed=seed, hint=s,
             work_limit=PLACEMENT_WORK,
         )
         for p in placed.solutions:
@@ -229,12 +235,11 @@ def match(
     proven = False
     bound: float | None = None
     solver_name = "search + exact placement" if found else "search"
-    remaining = budget - (time.perf_counter() - started)
     if use_exact:
         hint = max(solutions.values(), key=lambda s: s.value) if solutions else None
         res = solve_exact(
             problem, problem.active, k=k, min_difference=min_difference,
-            time_limit=max(remaining, 0.05), seed=seed, hint=hint,
+            time_limit=3 * budget, seed=seed, hint=hint, work_limit=0.85 * budget,
         )
         solver_name = "CP-SAT (whole pool)"
         proven, bound = res.proven, res.bound
@@ -248,7 +253,8 @@ def match(
             return finish([], MatchStatus(code="infeasible", message=f"{msg}: " + "; ".join(detail), reasons=detail))
 
     if not solutions:
-        res = solve_exact(problem, problem.active, k=1, time_limit=max(2.0, budget), seed=seed)
+        res = solve_exact(problem, problem.active, k=1, time_limit=3 * max(2.0, budget), seed=seed,
+                          work_limit=max(2.0, budget))
         for s in res.solutions:
             solutions[s.tenants] = s
         if not solutions:
@@ -279,8 +285,8 @@ def match(
             break
         if any(_hamming(s.tenants, t) < min_difference for t in picked):
             continue
-        prog = _programme(s, building, pool, weights, network, potentials)
-        if check(building, pool, prog.placements, cons):
+        prog = _programme(s, building, pool, weights, network, potentials, assess)
+        if check(building, pool, prog.placements, cons, assess=assess):
             invalid += 1  # a packing the independent checker refuses is never returned
             continue
         picked.append(s.tenants)
@@ -288,6 +294,9 @@ def match(
     programmes.sort(key=lambda p: (-p.score, p.tenants))
     programmes = [p.model_copy(update={"rank": r}) for r, p in enumerate(programmes, start=1)]
     best = programmes[0].score if programmes else None
+    if bound is not None and best is not None:
+        # CP-SAT bounds the integer-scaled objective; never report a bound below an answer in hand
+        bound = best if proven else max(bound, best)
     gap = None
     if bound is not None and best is not None:
         gap = max(0.0, (bound - best) / abs(bound)) if bound else 0.0

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 from bruteforce import brute_force, floor_allowed
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from objectmatch import (
@@ -34,6 +34,9 @@ from objectmatch.strategies import buildings, candidate_pools
 
 SLOW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TOL = 1e-6
+#: Relative error of CP-SAT's integer objective (per-m² coefficients of ~1e-4 scaled by 1e7 and
+#: rounded keep 3-4 digits): a proven bound may sit this far below a re-scored float score.
+ROUNDING = 1e-3
 
 
 # -- the independent checker ------------------------------------------------------------------
@@ -124,9 +127,15 @@ def assert_valid_result(
     cons: Constraints,
     k: int,
     min_difference: int = 2,
+    check_bound: bool = True,
 ) -> None:
-    """Everything a returned MatchResult promises, checked from the outside."""
+    """Everything a returned MatchResult promises, checked from the outside.
+
+    ``check_bound=False`` skips the status bound: with fractional m² it is not yet valid (see
+    ``test_reported_bound_holds_with_fractional_areas``), and that is tested on its own.
+    """
     progs = result.programmes
+    event(f"status {result.status.code}")
     assert len(progs) <= k
     assert result.status.message, "a status always says something"
     if result.status.code == "infeasible":
@@ -154,10 +163,10 @@ def assert_valid_result(
             assert len(sets[i] ^ sets[j]) >= min_difference, (sets[i], sets[j])
     assert MatchResult.model_validate_json(result.model_dump_json()) == result
     if result.status.code == "optimal":
-        assert result.status.gap in (None, 0.0) or result.status.gap < 1e-6
-    if result.status.bound is not None:
-        # the bound is on the scaled integer objective: allow CP-SAT's rounding, nothing more
-        assert scores[0] <= result.status.bound + 1e-6
+        assert result.status.gap is None or result.status.gap < ROUNDING
+    if check_bound and result.status.bound is not None:
+        # the bound comes from CP-SAT's integer-scaled objective: allow its rounding, nothing more
+        assert scores[0] <= result.status.bound * (1 + ROUNDING) + ROUNDING
 
 
 # -- strategies ---------------------------------------------------------------------------------
@@ -199,7 +208,7 @@ def small_problem(seed: int, n: int, floors: int) -> tuple[Building, list[Candid
 # -- properties on arbitrary inputs -------------------------------------------------------------
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), building=buildings(min_floors=1, max_floors=4), pool=candidate_pools(min_size=1, max_size=7))
 def test_every_programme_meets_every_hard_constraint(
     data: st.DataObject, building: Building, pool: list[Candidate]
@@ -208,7 +217,7 @@ def test_every_programme_meets_every_hard_constraint(
     before = (copy.deepcopy(building), copy.deepcopy(pool), [c.id for c in pool], copy.deepcopy(cons))
     result = match(building, pool, k=3, constraints=cons, time_limit=2.0)
     assert (building, pool, [c.id for c in pool], cons) == before, "inputs were changed"
-    assert_valid_result(result, building, pool, cons, k=3)
+    assert_valid_result(result, building, pool, cons, k=3, check_bound=False)
 
 
 @SLOW
@@ -223,6 +232,22 @@ def test_generated_pools_give_valid_results(seed: int, n: int, floors: int, occu
     cons = Constraints(min_occupancy=occupancy)
     result = match(building, pool, k=4, constraints=cons, exact=True, time_limit=5.0)
     assert_valid_result(result, building, pool, cons, k=4)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(35, 90),
+    floors=st.integers(4, 8),
+    occupancy=st.sampled_from([0.5, 0.7, 0.8]),
+    share=st.sampled_from([1.0, 0.6]),
+)
+def test_search_path_gives_valid_results(seed: int, n: int, floors: int, occupancy: float, share: float) -> None:
+    # The heuristic path (no whole-pool CP-SAT) under a short budget: still valid, sorted, distinct.
+    building, pool = small_problem(seed, n, floors)
+    cons = Constraints(min_occupancy=occupancy, max_function_share=share)
+    result = match(building, pool, k=5, constraints=cons, exact=False, time_limit=0.5)
+    assert_valid_result(result, building, pool, cons, k=5)
 
 
 # -- order of the pool does not matter --------------------------------------------------------
@@ -264,9 +289,8 @@ def test_same_seed_same_answer_on_a_large_pool() -> None:
     # Issue 4: "Deterministic for a given seed." The large-pool path (search + exact placement under a
     # wall-clock budget) is the one at risk: what it finds depends on how far it gets in the time.
     building, pool = generate_building(12, 0), generate_pool(200, 0)
-    first = match(building, pool, k=10, seed=0)
-    second = match(building, pool, k=10, seed=0)
-    assert _key(first) == _key(second)
+    runs = [_key(match(building, pool, k=10, seed=0)) for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
 
 
 def test_same_seed_same_top_k_on_an_exact_pool() -> None:
@@ -307,11 +331,13 @@ def test_best_equals_brute_force_on_generated_pools(seed: int, n: int, floors: i
 @pytest.mark.parametrize(
     ("seed", "cons"),
     [
-        (0, Constraints(min_occupancy=0.5, max_function_share=0.6)),
+        # each binds: the unconstrained optimum breaks it
+        (0, Constraints(min_occupancy=0.5, max_function_share=0.4)),
         (2, Constraints(min_occupancy=0.4, max_tenants=3)),
-        (5, Constraints(min_occupancy=0.5, min_functions=3)),
-        (6, Constraints(min_occupancy=0.3, must_include={"c00001"}, exclude={"c00000"})),
-        (0, Constraints(min_occupancy=0.5, incompatible=[("c00002", "c00005"), ("c00003", "c00007")])),
+        (0, Constraints(min_occupancy=0.4, min_functions=5)),
+        (7, Constraints(min_occupancy=0.4, min_functions=5)),  # infeasible: both must say so
+        (6, Constraints(min_occupancy=0.3, must_include={"c00005"}, exclude={"c00000"})),
+        (0, Constraints(min_occupancy=0.5, incompatible=[("c00002", "c00004"), ("c00003", "c00010")])),
     ],
 )
 def test_best_equals_brute_force_under_constraints(seed: int, cons: Constraints) -> None:
@@ -334,7 +360,7 @@ def test_best_equals_brute_force_on_random_seeds(seed: int, n: int, floors: int,
 
 def test_brute_force_pruning_loses_nothing() -> None:
     # The reference itself: its branch and bound equals plain enumeration on a small pool.
-    building, pool = small_problem(0, 9, 3)
+    building, pool = small_problem(0, 9, 2)
     cons = Constraints(min_occupancy=0.4)
     pruned = brute_force(building, pool, cons)
     full = brute_force(building, pool, cons, prune=False)
@@ -375,6 +401,21 @@ def test_a_building_with_fractional_floor_areas_can_be_filled_exactly() -> None:
     result = match(building, pool, k=1, constraints=cons)
     assert result.status.code == "optimal", result.status.message
     assert result.programmes[0].occupancy == pytest.approx(1.0)
+
+
+def test_reported_bound_holds_with_fractional_areas() -> None:
+    # One 11 m² floor, one tenant of 10-10.5 m²: the best takes 10.5 m². A proven bound must not
+    # sit below it (the whole-m² CP-SAT model caps the tenant at 10 m², hence its bound).
+    building = Building(
+        id="b", name="B", floors=[_floor(0, 11.0)], permitted_functions={"residential"},
+        asking_rent=50, location=Location(lat=52.0, lon=5.0, neighbourhood="X"),
+    )
+    pool = [Candidate(id="home", name="Home", function="residential", activity="studio housing",
+                      area_min=10.0, area_max=10.5)]
+    cons = Constraints(min_occupancy=0.0, min_functions=0)
+    result = match(building, pool, k=1, constraints=cons)
+    assert result.programmes[0].placements == {"home": {0: 10.5}}
+    assert result.status.bound is None or result.programmes[0].score <= result.status.bound * (1 + ROUNDING)
 
 
 # -- results and inputs --------------------------------------------------------------------------

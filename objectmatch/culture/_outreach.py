@@ -128,7 +128,7 @@ def outreach(
     if max_hearts < 1:
         raise ValueError(f"max_hearts must be at least 1, got {max_hearts}")
     own = getattr(programme, "identities", None)  # a programme that carries its identity profile
-    if candidates is None and not isinstance(own, Mapping):
+    if candidates is None and not (isinstance(own, Mapping) and own):
         raise ValueError(
             "outreach needs the candidates (the pool holding the programme's tenants): a Programme holds only "
             "candidate ids, not their identities; pass candidates=[...]"

@@ -54,6 +54,17 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float | None 
     """Save ``fig`` to ``path`` as PNG, SVG or PDF (chosen by the suffix); returns the path.
 
     Raises ``ValueError`` for any other suffix.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> fig = _new_figure(2, 1, 50)
+    >>> save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "empty.svg").suffix
+    '.svg'
+    >>> save_figure(fig, "empty.gif")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot save a picture as 'empty.gif': use a file name ending in .png, .svg, .pdf
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -67,7 +78,13 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: float | None 
 
 
 def figure_bytes(fig: Figure, fmt: Literal["png", "svg"] = "png", *, dpi: float | None = None) -> bytes:
-    """The figure encoded as PNG or SVG bytes (for inlining in a report)."""
+    """The figure encoded as PNG or SVG bytes (for inlining in a report).
+
+    Examples
+    --------
+    >>> figure_bytes(_new_figure(2, 1, 50))[:4]
+    b'\\x89PNG'
+    """
     import io
 
     buffer = io.BytesIO()

@@ -27,7 +27,13 @@ VACANT_TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class FloorStack:
-    """One floor of a programme: its tenants in drawing order (left to right) and what is left vacant."""
+    """One floor of a programme: its tenants in drawing order (left to right) and what is left vacant.
+
+    Examples
+    --------
+    >>> FloorStack(level=0, area=500.0, tenants=(("a", 300.0), ("b", 100.0)), vacant=100.0).let
+    400.0
+    """
 
     level: int
     area: float
@@ -90,6 +96,18 @@ def lookup(programme: Programme, candidates: Iterable[Candidate] | None) -> dict
     """Candidate by id for the programme's tenants (empty when ``candidates`` is None).
 
     Raises ``ValueError`` naming the tenants the pool does not hold.
+
+    Examples
+    --------
+    >>> from objectmatch import Programme, ScoreBreakdown
+    >>> p = Programme(placements={"a": {0: 300.0}}, tenants=("a",), score=0.0,
+    ...               breakdown=ScoreBreakdown(total=0.0, components={}), occupancy=0.6, functions=("office",))
+    >>> lookup(p, None)
+    {}
+    >>> lookup(p, [])
+    Traceback (most recent call last):
+    ...
+    ValueError: tenants ['a'] of the programme are not among the candidates given
     """
     if candidates is None:
         return {}
