@@ -23,10 +23,15 @@ __all__ = ["MIN_PART", "allocate"]
 MIN_PART = 1.0
 
 
-def allocate(problem: Problem, assignment: Mapping[int, Sequence[int]]) -> FloatArray | None:
+def allocate(
+    problem: Problem, assignment: Mapping[int, Sequence[int]], *, trim: bool = False
+) -> FloatArray | None:
     """Best areas for ``assignment`` (row -> floor indices), or ``None`` if no areas meet the constraints.
 
-    The result is an n x m matrix of m², zero outside the assignment.
+    The result is an n x m matrix of m², zero outside the assignment. Every assigned floor gets
+    at least ``MIN_PART`` m², except with ``trim=True``, where a tenant's end floors may drop to
+    zero (and out of the programme) when its m² are worth more elsewhere: this removes the
+    slivers a floor assignment can leave (a tenant with 1 m² on a second floor).
     """
     enc, scorer, cons = problem.enc, problem.scorer, problem.constraints
     pairs = [(i, f) for i in sorted(assignment) for f in sorted(assignment[i])]
@@ -60,11 +65,16 @@ def allocate(problem: Problem, assignment: Mapping[int, Sequence[int]]) -> Float
         for g in np.unique(fn):
             a_ub.append((fn == g).astype(float) - cons.max_function_share)
             b_ub.append(0.0)
+    lower = []
+    for i, f in pairs:
+        floors = sorted(assignment[i])
+        end = f in (floors[0], floors[-1]) and len(floors) > 1
+        lower.append(0.0 if trim and end else MIN_PART)
     res = linprog(
         cost,
         A_ub=np.vstack(a_ub),
         b_ub=np.array(b_ub),
-        bounds=[(MIN_PART, float(enc.floor_area[f])) for f in cols],
+        bounds=[(lo, float(enc.floor_area[f])) for lo, f in zip(lower, cols, strict=True)],
         method="highs",
     )
     if res.status != 0:
@@ -72,4 +82,7 @@ def allocate(problem: Problem, assignment: Mapping[int, Sequence[int]]) -> Float
     areas = np.zeros((enc.n, enc.m))
     # HiGHS meets bounds to ~1e-9; rounding to micro-m² keeps the output stable and readable.
     areas[rows, cols] = np.round(res.x, 6)
+    if trim:
+        # a trimmed end floor is left entirely; the tenant keeps its other floors
+        areas[areas < 1e-6] = 0.0
     return areas

@@ -436,12 +436,24 @@ def _constraints(args: argparse.Namespace) -> Any:
     return base
 
 
-def _match(building: Building, candidates: Sequence[Candidate], args: argparse.Namespace) -> MatchResult:
+def _match(
+    building: Building,
+    candidates: Sequence[Candidate],
+    args: argparse.Namespace,
+    profile: NeighbourhoodProfile | None = None,
+) -> MatchResult:
     from objectmatch.scoring import Weights
     from objectmatch.solve import match
 
     constraints = _constraints(args)
     weights = _read_model(args.weights, Weights, "weights") if args.weights else None
+    network = None
+    if profile is not None:
+        # With a neighbourhood profile, shared identity runs through its identity network (issue 5):
+        # related identities ("sport" and "health") count as shared.
+        from objectmatch.culture import IdentityNetwork
+
+        network = IdentityNetwork.from_profile(profile, candidates)
     err = sys.stderr
     try:
         if err.isatty():
@@ -452,9 +464,9 @@ def _match(building: Building, candidates: Sequence[Candidate], args: argparse.N
             with Progress(*columns, console=Console(file=err), transient=True) as progress:
                 progress.add_task(f"matching {len(candidates)} candidates to {len(building.floors)} floors", total=None)
                 return match(building, candidates, k=args.top, constraints=constraints, weights=weights,
-                             time_limit=args.time_limit, seed=args.seed)
+                             time_limit=args.time_limit, seed=args.seed, network=network)
         return match(building, candidates, k=args.top, constraints=constraints, weights=weights,
-                     time_limit=args.time_limit, seed=args.seed)
+                     time_limit=args.time_limit, seed=args.seed, network=network)
     except ValueError as exc:  # a request match() refuses, e.g. an unknown id in must_include
         raise UserError([str(exc)]) from None
 
@@ -503,7 +515,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     building, candidates = load_example()
     profile = example_profile()
-    result = _match(building, candidates, args)
+    result = _match(building, candidates, args, profile)
     return _write_result(args, result, building, candidates, profile,
                          f"objectmatch demo: tenant programmes for {building.name}")
 
@@ -514,7 +526,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     building = _read_building(args.building)
     candidates = _read_candidates(args.candidates)
     profile = _read_model(args.profile, NeighbourhoodProfile, "profile") if args.profile else None
-    result = _match(building, candidates, args)
+    result = _match(building, candidates, args, profile)
     return _write_result(args, result, building, candidates, profile, f"Tenant programmes for {building.name}")
 
 

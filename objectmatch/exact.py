@@ -5,8 +5,9 @@ Variables per candidate i and floor f it may use: ``x_i`` (placed), ``y_if`` (on
 candidate, not per pair (Glover's compact form): ``z_i <= sum_j A_ij x_j`` and
 ``z_i <= U_i x_i``, where ``U_i`` is a fractional-knapsack bound on how much affinity i
 can collect in a building of this size. Conflicts, which only count between tenants on
-the same or adjacent floors, get one boolean per *conflicting* pair (few), bounded
-below by ``y_if + y_jg - 1`` over neighbouring floors. Occupancy, the function mix,
+the same or adjacent floors, get one boolean per *conflicting* pair, bounded below by
+``y_if + y_jg - 1`` over neighbouring floors, and each tenant's penalty is at least its
+worst conflict (conflict levels are thirds, so penalties are small integers). Occupancy, the function mix,
 heart and pioneers are linear. docs/solver.md says what else was tried and measured.
 
 Scores are floats; CP-SAT wants integers, so every coefficient is scaled by ``SCALE``
@@ -197,19 +198,26 @@ def solve_exact(
             model.add(z <= ub * x[i])
             model.add(z <= sum(int(c) * x[j] for c, j in zip(coefs, rows, strict=True) if c and j != i))
             obj.append(z)
+    # Conflict: each tenant pays its share times the worst conflict among its neighbours.
+    # Conflict levels are thirds (noise excess 1..3 of 3), so pen_i counts in thirds.
     adj = scorer.floor_adjacency()
-    conflict = problem.conflict_weighted()
+    levels = np.rint(scorer.conflict * 3).astype(np.int64)
+    pen: dict[int, cp_model.IntVar] = {}
     for i, j in problem.conflict_pairs.tolist():
-        if i not in row_set or j not in row_set:
-            continue
-        coef = round(SCALE * 2 * conflict[i, j])
-        if coef <= 0:
+        if i not in row_set or j not in row_set or levels[i, j] <= 0:
             continue
         q = model.new_bool_var(f"q{i}_{j}")
         for f in np.flatnonzero(mask[i]).tolist():
             for g in np.flatnonzero(mask[j] & adj[f]).tolist():
                 model.add(q >= y[i, f] + y[j, g] - 1)
-        obj.append(-coef * q)
+        for t in (i, j):
+            if t not in pen:
+                pen[t] = model.new_int_var(0, 3, f"pen{t}")
+            model.add(pen[t] >= int(levels[i, j]) * q)
+    for t, var in pen.items():
+        coef = round(SCALE * w.conflict * scorer.share[t] / 3)
+        if coef > 0:
+            obj.append(-coef * var)
     div = model.new_int_var(0, w.diversity_target, "diversity")
     model.add(div <= sum(present))
     obj.append(round(SCALE * w.diversity / w.diversity_target) * div)

@@ -50,7 +50,7 @@ class Problem:
                 i, j = sorted((index[a], index[b]))
                 pairs.add((i, j))
         forbidden = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-        conflict = scorer.pair["conflict"]
+        conflict = scorer.conflict
         iu, ju = np.nonzero(np.triu(conflict, 1) > 0)
         keep = ~_pair_in(iu, ju, forbidden)
         conflict_pairs = np.stack([iu[keep], ju[keep]], axis=1).astype(np.int64)
@@ -77,8 +77,10 @@ class Problem:
         return self.scorer.affinity
 
     def conflict_weighted(self) -> FloatArray:
-        """Conflict matrix times its weight (positive numbers, subtracted when tenants are neighbours)."""
-        return self.scorer.weights.conflict * self.scorer.pair["conflict"]
+        """What a conflict between i and j costs at most when they become neighbours (positive
+        numbers): ``w_conflict * K_ij * (s_i + s_j)``, both tenants' shares at the conflict's level."""
+        s = self.scorer.share
+        return np.asarray(self.scorer.weights.conflict * self.scorer.conflict * (s[:, None] + s[None, :]))
 
     def feasible_floors(self, i: int) -> IntArray:
         return np.flatnonzero(self.enc.mask[i])

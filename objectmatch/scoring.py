@@ -336,10 +336,11 @@ def _building_fit(enc: Encoded) -> FloatArray:
 class Scorer:
     """Scores programmes of one encoded building and pool, from arrays computed once.
 
-    ``pair[k]`` is component k's matrix already multiplied by ``s_i s_j`` (``s = area_min / L``),
-    so a programme's pairwise component is ``x @ pair[k] @ x`` for its 0/1 tenant vector ``x``
-    (conflict only between tenants on the same or adjacent floors). ``per_m2[i, f]`` is what
-    one m² of candidate i on floor f adds through the unary terms (occupancy included).
+    ``pair[k]`` is affinity component k's matrix already multiplied by ``s_i s_j``
+    (``s = area_min / L``), so a programme's component is ``x @ pair[k] @ x`` for its 0/1 tenant
+    vector ``x``. ``conflict`` is the raw conflict matrix ``K``: a programme's conflict is
+    ``sum_i s_i max_j K_ij`` over tenants j on the same or an adjacent floor. ``per_m2[i, f]`` is
+    what one m² of candidate i on floor f adds through the unary terms (occupancy included).
     """
 
     enc: Encoded
@@ -349,6 +350,7 @@ class Scorer:
     budget: FloatArray
     share: FloatArray
     pair: dict[str, FloatArray]
+    conflict: FloatArray
     affinity: FloatArray
     per_m2: FloatArray
 
@@ -367,18 +369,19 @@ class Scorer:
         share = pool.area_min / lettable
         comps = pairwise_components(pool, w, network=network)
         outer = np.outer(share, share)
-        pair = {name: comps[name] * outer for name in PAIRWISE}
+        pair = {name: comps[name] * outer for name in PAIRWISE if name != "conflict"}
+        conflict = comps["conflict"]
         signed = w.signed()
-        affinity = sum((signed[name] * pair[name] for name in PAIRWISE if name != "conflict"), np.zeros_like(outer))
+        affinity = sum((signed[name] * pair[name] for name in pair), np.zeros_like(outer))
         per_m2 = (
             w.occupancy
             + w.neighbourhood_fit * neighbourhood[:, None]
             + w.building_fit * building
             + w.budget_fit * budget
         ) / lettable
-        for a in (neighbourhood, building, budget, share, affinity, per_m2, *pair.values()):
+        for a in (neighbourhood, building, budget, share, conflict, affinity, per_m2, *pair.values()):
             a.flags.writeable = False
-        return cls(enc, w, neighbourhood, building, budget, share, pair, affinity, per_m2)
+        return cls(enc, w, neighbourhood, building, budget, share, pair, conflict, affinity, per_m2)
 
     # The adjacency of floors: same level or one apart.
     def floor_adjacency(self) -> BoolArray:
@@ -405,7 +408,7 @@ class Scorer:
             "shared_identity": float(self.pair["shared_identity"][sub].sum()),
             "complementarity": float(self.pair["complementarity"][sub].sum()),
             "time_complementarity": float(self.pair["time_complementarity"][sub].sum()),
-            "conflict": float((self.pair["conflict"][sub] * neighbours).sum()),
+            "conflict": float(self.share[chosen] @ (self.conflict[sub] * neighbours).max(axis=1, initial=0.0)),
             "neighbourhood_fit": float(tenant_area[chosen] @ self.neighbourhood[chosen] / lettable),
             "building_fit": float((a * self.building[chosen]).sum() / lettable),
             "budget_fit": float((a * self.budget[chosen]).sum() / lettable),

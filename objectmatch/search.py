@@ -153,7 +153,7 @@ class Search:
                 return None
             o = self.opt_mask[i]
             if placed:
-                pen_f = 2.0 * (self.C[i, placed] @ near[placed])
+                pen_f = self.C[i, placed] @ near[placed]
                 penalty = np.where(o, pen_f, -np.inf).max(axis=1)
             else:
                 penalty = np.zeros(len(o))
@@ -199,7 +199,7 @@ class Search:
                 if street_hearts == {i}:
                     continue  # the only heart on the street stays there
                 touching = (occ[others] @ self.opt_near[i].T) > 0
-                penalty = 2.0 * (self.C[i, others] @ touching)
+                penalty = self.C[i, others] @ touching
                 value = self.opt_unit[i] * self.area_min[i] - penalty
                 free = room.copy()
                 free[list(current)] += base[i, list(current)]
@@ -319,7 +319,7 @@ class Search:
         free = max(self.L - let, 0.0)
         area = np.minimum(self.area_max[cand], free)
         gain = self.unit[cand] * area
-        gain += 2.0 * (self.A[cand] @ x) - 2.0 * self.rho * (self.C[cand] @ x)
+        gain += 2.0 * (self.A[cand] @ x) - self.rho * (self.C[cand] @ x)
         return np.asarray(gain + self._programme_bonus(tenants, cand))
 
     def _candidates(self, tenants: Sequence[int]) -> IntArray:
@@ -379,7 +379,7 @@ class Search:
             droppable = np.array([i for i in tenants if i not in must], dtype=np.int64)
             if len(droppable):
                 area_i = sol.areas[droppable].sum(axis=1)
-                loss = self.unit[droppable] * area_i + 2.0 * (self.A[droppable] @ x) - 2.0 * self.rho * (
+                loss = self.unit[droppable] * area_i + 2.0 * (self.A[droppable] @ x) - self.rho * (
                     self.C[droppable] @ x
                 )
                 moves += [
@@ -392,7 +392,7 @@ class Search:
                         self.unit[cand][None, :] * freed
                         + 2.0 * (self.A[cand] @ x)[None, :]
                         - 2.0 * self.A[np.ix_(droppable, cand)]
-                        - 2.0 * self.rho * ((self.C[cand] @ x)[None, :] - self.C[np.ix_(droppable, cand)])
+                        - self.rho * ((self.C[cand] @ x)[None, :] - self.C[np.ix_(droppable, cand)])
                         - loss[:, None]
                     )
                     forbidden = np.array(

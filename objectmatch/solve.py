@@ -20,6 +20,8 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from objectmatch.areas import allocate
 from objectmatch.constraints import Constraints, check
 from objectmatch.encode import IdentityKernel, encode
@@ -270,11 +272,13 @@ def match(
     ranked = sorted(solutions.values(), key=lambda s: (-s.value, sorted(s.tenants)))
     polished: list[Solution] = []
     for s in ranked[: max(3 * k, 10)]:
-        areas = allocate(problem, s.assignment)
-        if areas is not None:
-            value = scorer.total(scorer.components(areas))
-            if value >= s.value - 1e-12:
-                s = Solution(s.tenants, s.assignment, areas, value, True)
+        for trim in (False, True):
+            areas = allocate(problem, s.assignment, trim=trim)
+            if areas is not None:
+                value = scorer.total(scorer.components(areas))
+                if value >= s.value - 1e-12:
+                    floors = {i: tuple(np.flatnonzero(areas[i] > 0).tolist()) for i in s.tenants}
+                    s = Solution(s.tenants, floors, areas, value, True)
         polished.append(s)
     polished.sort(key=lambda s: (-s.value, sorted(s.tenants)))
     programmes: list[Programme] = []

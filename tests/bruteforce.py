@@ -185,7 +185,8 @@ def brute_force(
             if min(lettable, np.minimum(amax[idx], reach[idx]).sum()) < need * (1 - 1e-9):
                 continue
             pair = float(affinity[np.ix_(idx, idx)].sum())
-            heart = w.heart if any(heart_ok[i] and any(street[list(o)].any() for o in options[i]) for i in rows) else 0.0
+            street_ok = any(heart_ok[i] and any(street[list(o)].any() for o in options[i]) for i in rows)
+            heart = w.heart if street_ok else 0.0
             unary = _knapsack(best_unit[idx].tolist(), np.minimum(amax[idx], reach[idx]).tolist(), lettable)
             subsets.append((pair + programme_terms(rows) + heart + unary, rows))
     subsets.sort(key=lambda t: -t[0])

@@ -275,7 +275,9 @@ def test_shuffled_pool_gives_the_same_programmes(
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), building=buildings(min_floors=1, max_floors=3), pool=candidate_pools(min_size=2, max_size=6))
-def test_shuffled_arbitrary_pool_gives_the_same_best(data: st.DataObject, building: Building, pool: list[Candidate]) -> None:
+def test_shuffled_arbitrary_pool_gives_the_same_best(
+    data: st.DataObject, building: Building, pool: list[Candidate]
+) -> None:
     cons = Constraints(min_occupancy=0.1, min_functions=1)
     shuffled = data.draw(st.permutations(pool))
     first = match(building, pool, k=1, constraints=cons, exact=True, time_limit=5.0)
@@ -353,7 +355,9 @@ def test_best_equals_brute_force_under_constraints(seed: int, cons: Constraints)
     occupancy=st.sampled_from([0.3, 0.5, 0.6]),
     share=st.sampled_from([1.0, 1.0, 0.7]),
 )
-def test_best_equals_brute_force_on_random_seeds(seed: int, n: int, floors: int, occupancy: float, share: float) -> None:
+def test_best_equals_brute_force_on_random_seeds(
+    seed: int, n: int, floors: int, occupancy: float, share: float
+) -> None:
     building, pool = small_problem(seed, n, floors)
     _compare_with_brute_force(building, pool, Constraints(min_occupancy=occupancy, max_function_share=share))
 

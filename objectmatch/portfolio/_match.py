@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -13,6 +13,7 @@ from objectmatch.constraints import Constraints
 from objectmatch.encode import IdentityKernel
 from objectmatch.models import Building, Candidate
 from objectmatch.portfolio._dask import ClientLike, resolve_client, run_tasks
+from objectmatch.portfolio._draft import draft
 from objectmatch.portfolio._packing import pack
 from objectmatch.portfolio._result import BUILDING_COLUMNS, PLACEMENT_COLUMNS, PortfolioResult, typed_frame
 from objectmatch.portfolio._screen import BLOCK_SIZE, _positive_int, as_buildings, as_candidates, shortlists
@@ -25,6 +26,8 @@ __all__ = ["match_all"]
 #: Default shortlist per building, and default time limit per building match (seconds).
 TOP = 60
 TIME_LIMIT = 1.0
+#: Re-match drafts: each building's ranked list is this many shortlists long (at most).
+DRAFT_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class _Settled:
     round: int
     rank: int
     message: str
+
+
+def _or_low(score: float) -> float:
+    return -math.inf if math.isnan(score) else score
 
 
 def _constraints_of(constraints: Constraints | Mapping[str, Constraints] | None, building_id: str) -> Constraints:
@@ -74,6 +81,7 @@ def match_all(
     exact: bool | None = None,
     min_difference: int = 2,
     max_rounds: int | None = None,
+    rematch: Literal["draft", "screen"] = "draft",
     block_size: int = BLOCK_SIZE,
     client: ClientLike = None,
 ) -> PortfolioResult:
@@ -152,6 +160,8 @@ def match_all(
         raise ValueError(f"per_function must be a whole number >= 0, got {per_function!r}")
     if max_rounds is not None:
         max_rounds = _positive_int("max_rounds", max_rounds)
+    if rematch not in ("draft", "screen"):
+        raise ValueError(f"rematch must be 'draft' or 'screen', got {rematch!r}")
     portfolio = as_buildings(buildings)
     pool = as_candidates(candidates)
     if not portfolio:
@@ -175,12 +185,24 @@ def match_all(
     packing_optimal = True
     while pending and (max_rounds is None or rounds < max_rounds):
         free = [c for c in pool if c.id not in used]
+        if rounds > 0 and rematch == "draft":
+            # the buildings that lost a clash, strongest first, draft disjoint shortlists
+            pending.sort(key=lambda p: (-_or_low(independent.get(p, math.nan)), portfolio[p].id))
         group = [portfolio[p] for p in pending]
-        found = shortlists(group, free, top, weights=weights, network=network, block_size=block_size,
-                           per_function=per_function, client=dask_client)
+        drafting = rounds > 0 and rematch == "draft" and len(pending) > 1
+        depth = min(len(pending), DRAFT_DEPTH) if drafting else 1
+        found = shortlists(group, free, top * depth, weights=weights, network=network, block_size=block_size,
+                           per_function=per_function * depth, client=dask_client)
+        if drafting:
+            fn_code = {f: g for g, f in enumerate(sorted({c.function for c in free}))}
+            function = [fn_code[c.function] for c in free]
+            lists = [[i for i in found.index[r].tolist() if i >= 0] for r in range(len(pending))]
+            rows = draft(lists, function, top, per_function)
+        else:
+            rows = [[i for i in found.index[r].tolist() if i >= 0] for r in range(len(pending))]
         jobs = []
         for r, p in enumerate(pending):
-            shortlist = found.of(r)
+            shortlist = [free[i] for i in rows[r]]
             ids = {c.id for c in shortlist}
             # must-include candidates join the shortlist (if nobody holds them yet)
             extra = [by_id[cid] for cid in sorted(cons[p].must_include) if cid in by_id and cid not in used]
