@@ -812,7 +812,23 @@ def assessments(
     >>> list(assessments(b))[:3]
     ['residential', 'assembly', 'healthcare']
     """
-    return {f: potential(building, f, criteria=criteria) for f in _functions(functions)}
+    names = _functions(functions)
+    key = (id(building), id(criteria), tuple(names), id(active_vocabulary()))
+    hit = _RECENT.get(key)
+    # Models are frozen, so a result cached for this very object stays right; keeping the object in
+    # the cache entry keeps its id from being reused while the entry lives.
+    if hit is not None and hit[0] is building and hit[1] is criteria:
+        return dict(hit[2])
+    result = {f: potential(building, f, criteria=criteria) for f in names}
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.pop(next(iter(_RECENT)))
+    _RECENT[key] = (building, criteria, result)
+    return dict(result)
+
+
+_RECENT_SIZE = 64
+_RecentKey = tuple[int, int, tuple[str, ...], int]
+_RECENT: dict[_RecentKey, tuple[Building, AssessmentCriteria | None, dict[str, Assessment]]] = {}
 
 
 def profile(

@@ -85,6 +85,7 @@ def solve_exact(
     workers: int = 1,
     fixed: bool = False,
     work_limit: float | None = None,
+    parameters: dict[str, object] | None = None,
 ) -> ExactResult:
     """Solve the programme over candidate ``rows`` exactly; up to ``k`` answers whose tenant sets
     differ in at least ``min_difference`` candidates, each proven best given the earlier ones.
@@ -260,13 +261,16 @@ def solve_exact(
     p.random_seed = seed
     if workers == 1:
         p.linearization_level = 2
+    for name, value in (parameters or {}).items():
+        setattr(p, name, value)
     for t in range(k):
         remaining = time_limit - (time.perf_counter() - start)
         if remaining <= 0.01:
             break
         if work_limit is not None:
             p.max_time_in_seconds = remaining
-            p.max_deterministic_time = work_limit if t == 0 else work_limit / k
+            # the proof of the best gets most of the work; the runners-up share the rest
+            p.max_deterministic_time = work_limit if t == 0 else 0.3 * work_limit / max(k - 1, 1)
         else:
             p.max_time_in_seconds = remaining / (1 if t == 0 else max(1, k - t))
         status = solver.solve(model)

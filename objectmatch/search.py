@@ -89,7 +89,8 @@ class Search:
             self.partners[i].add(j)
             self.partners[j].add(i)
         self.seen: dict[frozenset[int], Solution] = {}
-        self.evaluations = 0
+        self.evaluations = 0  # packings scored
+        self.work = 0.0  # packings scored, plus a twentieth for every repeat found in the cache
         w = problem.scorer.weights
         self.w_div = w.diversity / w.diversity_target
         self.w_pion = w.pioneer / w.pioneer_target
@@ -273,8 +274,11 @@ class Search:
         are slotted in; only if that fails is the whole set packed again."""
         key = frozenset(int(i) for i in tenants)
         if key in self.seen:
+            # a repeat costs little, but a search that only repeats itself must still run out of budget
+            self.work += 0.05
             return self.seen[key]
         self.evaluations += 1
+        self.work += 1.0
         rows = sorted(key)
         attempts: list[tuple[Sequence[int], bool, tuple[dict[int, tuple[int, ...]], FloatArray] | None]] = []
         if parent is not None and parent.base is not None:
@@ -361,7 +365,7 @@ class Search:
 
     def out_of_budget(self) -> bool:
         """Work done is counted in evaluations (deterministic); wall time is only a safety net."""
-        return self.evaluations >= self.max_evaluations or time.perf_counter() > self.deadline
+        return self.work >= self.max_evaluations or time.perf_counter() > self.deadline
 
     def improve(self, sol: Solution, tries: int = 10, max_rounds: int = 60) -> Solution:
         must = set(self.must)
@@ -439,7 +443,7 @@ class Search:
         """Seeded greedy starts with local search, then iterated local search from the best, until
         ``max_evaluations`` packings have been scored (or, as a safety net, ``time_cap`` seconds);
         every feasible solution seen, best first. The same seed and budget give the same answer."""
-        self.max_evaluations = self.evaluations + max_evaluations
+        self.max_evaluations = self.work + max_evaluations
         self.deadline = time.perf_counter() + time_cap
         best: Solution | None = None
         for r in range(max(restarts, 1)):
@@ -452,12 +456,9 @@ class Search:
                     best = local
         stale = 0
         while best is not None and not self.out_of_budget() and stale < 200:
-            before = self.evaluations
             kicked = self.perturb(best, strength=2 + stale % 3)
             stale += 1
             if kicked is None or not kicked.feasible:
-                if self.evaluations == before:
-                    break  # nothing new can be reached from here
                 continue
             local = self.improve(kicked)
             if local.value > best.value + TOLERANCE:

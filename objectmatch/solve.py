@@ -38,7 +38,7 @@ __all__ = ["EXACT_LIMIT", "match"]
 #: Pools with at most this many usable candidates are solved exactly by default.
 EXACT_LIMIT = 30
 #: Default time budgets, seconds: exact solves of small pools; search + polish of large pools.
-EXACT_TIME = 20.0
+EXACT_TIME = 10.0
 LARGE_TIME = 0.8
 #: Search budgets in scored packings (about 2,000 a second on one core for 200 candidates).
 SMALL_EVALUATIONS = 300
@@ -223,9 +223,9 @@ def match(
     found = search.run(restarts=8, max_evaluations=evaluations, time_cap=10 * budget)
     solutions: dict[frozenset[int], Solution] = {s.tenants: s for s in found}
 
-    # Second stage: the most promising tenant sets get an exact placement (floors and areas) by CP-SAT:
-    # all k for small pools; for large ones as many as the budget affords (half a second each).
-    polish = max(k, 4) if use_exact else min(k, max(1, int(scale * LARGE_TIME / 0.5)))
+    # Second stage for large pools: the most promising tenant sets get an exact placement (floors and
+    # areas) by CP-SAT, as many as the budget affords. Small pools go to the whole-pool model instead.
+    polish = 0 if use_exact else min(k, max(1, int(scale * LARGE_TIME / 0.5)))
     for s in _distinct(found, polish, min_difference):
         placed = solve_exact(
             problem, sorted(s.tenants), fixed=True, time_limit=20 * PLACEMENT_WORK, seed=seed, hint=s,
@@ -241,7 +241,7 @@ def match(
         hint = max(solutions.values(), key=lambda s: s.value) if solutions else None
         res = solve_exact(
             problem, problem.active, k=k, min_difference=min_difference,
-            time_limit=3 * budget, seed=seed, hint=hint, work_limit=0.85 * budget,
+            time_limit=3 * budget, seed=seed, hint=hint, work_limit=0.7 * budget,
         )
         solver_name = "CP-SAT (whole pool)"
         proven, bound = res.proven, res.bound
@@ -271,7 +271,7 @@ def match(
     # Exact areas for the most promising answers, then the best k distinct ones.
     ranked = sorted(solutions.values(), key=lambda s: (-s.value, sorted(s.tenants)))
     polished: list[Solution] = []
-    for s in ranked[: max(3 * k, 10)]:
+    for s in ranked[: k + 5]:
         for trim in (False, True):
             areas = allocate(problem, s.assignment, trim=trim)
             if areas is not None:

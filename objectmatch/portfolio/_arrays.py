@@ -152,6 +152,7 @@ class BuildingBlock:
     lettable: FloatArray
     dna: FloatArray
     permitted: BoolArray
+    potential: FloatArray
 
     @property
     def b(self) -> int:
@@ -164,8 +165,24 @@ class BuildingBlock:
         return int(self.level.shape[1])
 
 
-def encode_buildings(buildings: Sequence[Building], position: Sequence[int], pool: ScreenPool) -> BuildingBlock:
-    """Encode ``buildings`` as one :class:`BuildingBlock` over ``pool``'s identity and function columns."""
+def _assessment(building: Building) -> tuple[dict[str, float], dict[str, str]]:
+    """Potentials and vetoed functions, as :func:`objectmatch.encode.encode` takes them from the assessment."""
+    from objectmatch import assess
+
+    found = assess.assessments(building)
+    potentials = {f: a.potential for f, a in found.items()}
+    vetoed = {f: "; ".join(a.vetoes) for f, a in found.items() if a.vetoes}
+    return potentials, vetoed
+
+
+def encode_buildings(
+    buildings: Sequence[Building], position: Sequence[int], pool: ScreenPool, *, assess: bool = True
+) -> BuildingBlock:
+    """Encode ``buildings`` as one :class:`BuildingBlock` over ``pool``'s identity and function columns.
+
+    With ``assess`` (as :func:`objectmatch.encode.encode` by default), functions the hard-side
+    assessment vetoes are not permitted, and its potentials scale the building fit.
+    """
     b = len(buildings)
     f_max = max((len(bd.floors) for bd in buildings), default=0)
     valid = np.zeros((b, f_max), dtype=bool)
@@ -180,6 +197,7 @@ def encode_buildings(buildings: Sequence[Building], position: Sequence[int], poo
     col = {t: j for j, t in enumerate(pool.identity_columns)}
     dna = np.zeros((b, k))
     permitted = np.zeros((b, len(pool.function_columns)), dtype=bool)
+    potential = np.ones((b, len(pool.function_columns)))
     for r, bd in enumerate(buildings):
         m = len(bd.floors)
         valid[r, :m] = True
@@ -197,7 +215,9 @@ def encode_buildings(buildings: Sequence[Building], position: Sequence[int], poo
         lettable[r] = float(area[r, :m].sum())
         for tag, weight in bd.location.dna.items():
             dna[r, col[tag]] = weight
-        permitted[r] = [f in bd.permitted_functions for f in pool.function_columns]
+        pot, vetoed = _assessment(bd) if assess else ({}, {})
+        permitted[r] = [f in bd.permitted_functions and f not in vetoed for f in pool.function_columns]
+        potential[r] = [float(pot.get(f, 1.0)) for f in pool.function_columns]
     dna = _unit_rows(dna @ pool.projection) if b else dna
     return BuildingBlock(
         ids=tuple(bd.id for bd in buildings),
@@ -212,4 +232,5 @@ def encode_buildings(buildings: Sequence[Building], position: Sequence[int], poo
         lettable=lettable,
         dna=dna,
         permitted=permitted,
+        potential=potential,
     )

@@ -106,8 +106,9 @@ def block_fit(block: BuildingBlock, pool: ScreenPool, rows: slice, weights: Weig
     w = weights
     # The best floor: the floor terms of Scorer.per_m2 (building fit and budget fit; the rest is
     # the same on every floor of a building), largest first, the lowest of equals.
+    pot = block.potential[:, fn].T  # c x b: the assessment's potential of each one's function
     key = pub[:, None, None] * (1.0 - block.reach)[None, :, :]
-    key *= -w.building_fit
+    key *= (-w.building_fit * pot)[:, :, None]
     headroom = max_rent[:, None, None] - block.rent[None, :, :]
     headroom *= (0.5 / FULL_HEADROOM / block.rent)[None, :, :]
     headroom += 0.5
@@ -126,7 +127,7 @@ def block_fit(block: BuildingBlock, pool: ScreenPool, rows: slice, weights: Weig
     per_m2 = (
         w.occupancy
         + w.neighbourhood_fit * _neighbourhood(pool.ident[rows], block.dna)
-        + w.building_fit * access
+        + w.building_fit * (pot * access)
         + w.budget_fit * budget_fit(rent, np.broadcast_to(max_rent[:, None], rent.shape))
     ) / block.lettable[None, :]
     fit = np.where(ok, per_m2 * area_min[:, None], -np.inf)

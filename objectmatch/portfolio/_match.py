@@ -82,6 +82,7 @@ def match_all(
     min_difference: int = 2,
     max_rounds: int | None = None,
     rematch: Literal["draft", "screen"] = "draft",
+    assess: bool = True,
     block_size: int = BLOCK_SIZE,
     client: ClientLike = None,
 ) -> PortfolioResult:
@@ -174,7 +175,7 @@ def match_all(
     dask_client = resolve_client(client)
     options: dict[str, Any] = {
         "k": k, "weights": weights, "time_limit": time_limit, "seed": seed, "network": network,
-        "exact": exact, "min_difference": min_difference,
+        "exact": exact, "min_difference": min_difference, "assess": assess,
     }
 
     settled: dict[int, _Settled] = {}
@@ -192,7 +193,7 @@ def match_all(
         drafting = rounds > 0 and rematch == "draft" and len(pending) > 1
         depth = min(len(pending), DRAFT_DEPTH) if drafting else 1
         found = shortlists(group, free, top * depth, weights=weights, network=network, block_size=block_size,
-                           per_function=per_function * depth, client=dask_client)
+                           per_function=per_function * depth, assess=assess, client=dask_client)
         if drafting:
             fn_code = {f: g for g, f in enumerate(sorted({c.function for c in free}))}
             function = [fn_code[c.function] for c in free]

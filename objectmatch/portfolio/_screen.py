@@ -11,7 +11,6 @@ import pandas as pd
 from objectmatch.encode import FloatArray, IdentityKernel, IntArray
 from objectmatch.models import Building, Candidate, check_unique_ids
 from objectmatch.portfolio._arrays import (
-    BuildingBlock,
     ScreenPool,
     encode_buildings,
     encode_screen_pool,
@@ -65,8 +64,17 @@ def _positive_int(name: str, value: object) -> int:
 
 
 def _task(
-    block: BuildingBlock, *, shared: ScreenPool, top: int, block_size: int, weights: Weights, per_function: int
+    part: tuple[tuple[Building, ...], tuple[int, ...]],
+    *,
+    shared: ScreenPool,
+    top: int,
+    block_size: int,
+    weights: Weights,
+    per_function: int,
+    assess: bool,
 ) -> BlockTop:
+    # Buildings are encoded inside the task, so that their assessment runs on the workers too.
+    block = encode_buildings(part[0], part[1], shared, assess=assess)
     return screen_block(block, shared, top=top, block_size=block_size, weights=weights, per_function=per_function)
 
 
@@ -118,6 +126,7 @@ def shortlists(
     block_size: int = BLOCK_SIZE,
     building_block: int = BUILDING_BLOCK,
     per_function: int = 0,
+    assess: bool = True,
     client: ClientLike = None,
 ) -> Shortlists:
     """The screen as arrays (``candidates`` already a list sorted by unique id; see :func:`screen`)."""
@@ -127,12 +136,12 @@ def shortlists(
     # Blocks of buildings with similar floor counts, so that padding costs little; the kernel is
     # elementwise per building, so the grouping does not change any number.
     order = sorted(range(len(buildings)), key=lambda r: (len(buildings[r].floors), r))
-    blocks = [
-        encode_buildings([buildings[r] for r in part], part, pool)
-        for part in (order[s : s + building_block] for s in range(0, len(order), building_block))
+    parts = [
+        (tuple(buildings[r] for r in rows), tuple(rows))
+        for rows in (order[s : s + building_block] for s in range(0, len(order), building_block))
     ]
-    tops = run_tasks(_task, blocks, resolve_client(client), shared=pool, top=top, block_size=block_size, weights=w,
-                     per_function=per_function)
+    tops = run_tasks(_task, parts, resolve_client(client), shared=pool, top=top, block_size=block_size, weights=w,
+                     per_function=per_function, assess=assess)
     n_b = len(buildings)
     index = np.full((n_b, top), -1, dtype=np.int64)
     fit = np.full((n_b, top), -np.inf)
@@ -152,18 +161,20 @@ def screen(
     block_size: int = BLOCK_SIZE,
     building_block: int = BUILDING_BLOCK,
     per_function: int = 0,
+    assess: bool = True,
     client: ClientLike = None,
 ) -> pd.DataFrame:
     """For every building, the candidates that can use it at all, ranked by fit: the first cut of a portfolio.
 
     A candidate can use a building when some run of at most ``max_floors`` contiguous floors,
     each passing the feasibility mask of :func:`objectmatch.encode.encode` (permitted function,
-    ground floor if needed, free height, floor load, budget against that floor's asking rent),
+    ground floor if needed, free height, floor load, budget against that floor's asking rent,
+    no veto by the hard-side assessment),
     together holds its ``area_min``. Its **fit** is the unary score its ``area_min`` would bring
     on its best such floor, as :class:`~objectmatch.scoring.Scorer` weighs it::
 
         fit = area_min / L * (w_occupancy + w_neighbourhood * cos(identity, DNA)
-                              + w_building * building_fit[f] + w_budget * budget_fit[f])
+                              + w_building * potential * access[f] + w_budget * budget_fit[f])
 
         L = the building's lettable area, f = the best usable floor (the lowest of equals)
 
@@ -194,6 +205,10 @@ def screen(
         Candidates and buildings per block (each building block is one Dask task).
     per_function
         Candidates of each function kept first (0: rank by fit alone).
+    assess
+        Use the hard-side assessment as :func:`objectmatch.match` does by default: functions
+        it vetoes for a building are not feasible there, and its transformation potential of
+        the candidate's function scales the building fit. ``False`` ignores it.
     client
         ``None`` runs locally; a ``dask.distributed.Client`` (or ``True``/``"current"`` for the
         current one) runs each building block as a task, the pool scattered once to every
@@ -225,6 +240,7 @@ def screen(
         raise ValueError(f"per_function must be a whole number >= 0, got {per_function!r}")
     found = shortlists(
         as_buildings(buildings), as_candidates(candidates), top, weights=weights, network=network,
-        block_size=block_size, building_block=building_block, per_function=int(per_function), client=client,
+        block_size=block_size, building_block=building_block, per_function=int(per_function), assess=assess,
+        client=client,
     )
     return found.frame()
