@@ -99,7 +99,7 @@ class Search:
         self.pion_target = w.pioneer_target
         # chance that two tenants end up on the same or adjacent floors, for conflict estimates
         self.rho = min(1.0, 3.0 / max(self.m, 1))
-        self.max_evaluations = 10**9
+        self.max_evaluations = float(10**9)
         self.deadline = np.inf
 
     # -- packing -------------------------------------------------------------------------
