@@ -121,11 +121,10 @@ def placement_violations(
 
     These are the constraints a placement must meet to be scored at all; the
     programme-level :class:`Constraints` are checked by :func:`check`. ``vetoes`` maps a
-    function to the reason the building has no potential for it (default: the hard-side
-    assessment's veto criteria, :func:`objectmatch.assess.excluded_functions`; pass ``{}`` to
-    skip them).
+    function to the reason the building has no potential for it (for instance
+    :func:`objectmatch.assess.excluded_functions`); candidates of those functions may not be placed.
     """
-    vetoes = excluded_functions(building) if vetoes is None else vetoes
+    vetoes = vetoes or {}
     by_id = dict(candidates) if isinstance(candidates, Mapping) else {c.id: c for c in check_unique_ids(candidates)}
     levels = building.levels
     position = {lvl: i for i, lvl in enumerate(levels)}
@@ -176,7 +175,7 @@ def check(
     placements: Mapping[str, Mapping[int, float]],
     constraints: Constraints | None = None,
     *,
-    assess: bool = True,
+    assess: bool = False,
 ) -> list[str]:
     """List every hard constraint that ``placements`` breaks, all at once.
 
@@ -190,7 +189,8 @@ def check(
         Programme-level requirements; ``None`` means the defaults, ``Constraints()``.
     assess
         Also refuse functions the hard-side assessment vetoes for this building
-        (:func:`objectmatch.assess.excluded_functions`), as :func:`objectmatch.match` does.
+        (:func:`objectmatch.assess.excluded_functions`), which :func:`objectmatch.match` leaves
+        out of its programmes by default.
 
     Returns
     -------
@@ -207,7 +207,7 @@ def check(
     constraints = constraints if constraints is not None else Constraints()
     pool = check_unique_ids(candidates)
     by_id = {c.id: c for c in pool}
-    out = placement_violations(building, by_id, placements, vetoes=None if assess else {})
+    out = placement_violations(building, by_id, placements, vetoes=excluded_functions(building) if assess else None)
     chosen = [by_id[cid] for cid in placements if cid in by_id]
     let = math.fsum(a for cid in placements if cid in by_id for a in placements[cid].values() if a > 0)
     lettable = building.lettable_area

@@ -3,8 +3,9 @@
 :func:`encode_pool` gives the building-independent arrays of a pool (identity,
 values, needs, offers, schedules, noise, areas, ...); :func:`encode` adds the
 building: floor arrays, the feasibility mask candidate x floor and the unary
-fit arrays. Columns are the sorted union of the tags in use, so the encoding
-does not depend on the order of the candidates.
+fit arrays. Identity columns are the vocabulary's identities plus every tag in use (sorted); other
+columns are the sorted union of the tags in use. Either way the encoding does not depend
+on the order of the candidates.
 
 Every array is read-only: the encoding is computed once and shared by the
 scoring engine, the solver and the portfolio screen.
@@ -275,7 +276,7 @@ def encode(
     *,
     potentials: Mapping[str, float] | None = None,
     excluded_functions: Mapping[str, str] | None = None,
-    assess: bool = True,
+    assess: bool = False,
 ) -> Encoded:
     """Encode ``building`` and ``candidates`` once, with the feasibility mask candidate x floor.
 
@@ -291,7 +292,8 @@ def encode(
         all-false mask row.
     assess
         Fill whichever of ``potentials`` and ``excluded_functions`` is not given from the
-        hard-side assessment (:mod:`objectmatch.assess`); ``False`` leaves them empty.
+        hard-side assessment (:mod:`objectmatch.assess`), as :func:`objectmatch.match` does;
+        by default they stay empty (potential 1.0, nothing vetoed).
 
     Examples
     --------

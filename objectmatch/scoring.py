@@ -454,7 +454,9 @@ def score(
     placement breaks: unknown id or level, over a floor's area, outside area_min..area_max,
     more floors than max_floors or not contiguous, ground floor, free height, floor load,
     budget, function not permitted. Programme-level constraints (occupancy, function mix)
-    are not required here: any physically valid placement can be scored.
+    are not required here: any physically valid placement can be scored. The assessment's
+    vetoes are not either (:func:`objectmatch.match` leaves vetoed functions out;
+    ``objectmatch.check(..., assess=True)`` lists them).
 
     Parameters
     ----------
@@ -470,9 +472,8 @@ def score(
         Function -> transformation potential for the building-fit term; default from the
         hard-side assessment (``objectmatch.assess.potentials``).
     assess
-        Use the hard-side assessment: its vetoed functions are hard violations and its
-        potentials enter building fit, as in :func:`objectmatch.match`. ``False`` scores with
-        potential 1.0 and no vetoes.
+        Let the hard-side assessment's potentials (``objectmatch.assess.potentials``) enter
+        building fit, as :func:`objectmatch.match` does; ``False`` scores with potential 1.0.
 
     Returns
     -------
@@ -491,9 +492,9 @@ def score(
     """
     # Sorted by id so the score is bit-for-bit the same whatever the order of the pool.
     used = sorted((c for c in candidates if c.id in placements), key=lambda c: c.id)
-    violations = placement_violations(building, candidates, placements, vetoes=None if assess else {})
+    violations = placement_violations(building, candidates, placements)
     if violations:
         raise PlacementError(violations)
-    enc = encode(building, used, potentials=potentials, assess=assess)
+    enc = encode(building, used, potentials=potentials, excluded_functions={}, assess=assess)
     scorer = Scorer.build(enc, weights, network)
     return scorer.breakdown(scorer.areas_of(placements))

@@ -169,8 +169,9 @@ def match(
         :func:`objectmatch.score` to reproduce the scores.
     assess
         Use the hard-side assessment: candidates of a function it vetoes for this building are
-        left out (the status says why) and its potentials enter building fit. ``False`` ignores
-        it; pass the same to :func:`objectmatch.score` and :func:`objectmatch.check`.
+        left out (the status says how many and why) and its potentials enter building fit, as
+        :func:`objectmatch.score` does by default. ``False`` ignores it; pass the same to
+        :func:`objectmatch.score` to reproduce the scores.
 
     Returns
     -------
@@ -311,6 +312,15 @@ def match(
         message = f"best programme found by {solver_name}; not proven optimal"
         if gap is not None:
             message += f" (bound {bound:.4f}, gap {gap:.2%})"
+    vetoed: dict[str, int] = {}
+    for cand, reason in zip(pool, enc.excluded_reason, strict=True):
+        if reason is not None:
+            vetoed[cand.function] = vetoed.get(cand.function, 0) + 1
+    if vetoed:
+        reasons_by_fn = {c.function: r for c, r in zip(pool, enc.excluded_reason, strict=True) if r is not None}
+        message += "; left out by the hard-side assessment: " + "; ".join(
+            f"{n} {fn} candidate(s) ({reasons_by_fn[fn]})" for fn, n in sorted(vetoed.items())
+        )
     if invalid:
         message += f"; {invalid} packings refused by the checker were dropped"
     status = MatchStatus(

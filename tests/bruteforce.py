@@ -16,7 +16,8 @@ It shares no search code with the solver (:mod:`objectmatch.search`, :mod:`objec
 
 Why one LP per assignment is exact: once the tenant set and every tenant's floors are fixed,
 the pair terms (weighted by ``area_min`` shares, so independent of the chosen areas), the
-conflicts (which depend on which floors are neighbours), diversity, pioneers and the heart
+conflicts (each tenant's ``area_min`` share times its worst conflict with a tenant on the same
+or an adjacent floor: fixed by the floors), diversity, pioneers and the heart
 are all fixed; only occupancy and the area-weighted unary fits vary, linearly in the m².
 
 Enumerating every assignment of every subset would take minutes, so the enumeration is a
@@ -42,6 +43,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from objectmatch import Building, Candidate, Constraints, Weights, score
+from objectmatch.assess import excluded_functions
 from objectmatch.encode import encode
 from objectmatch.scoring import Scorer, pairwise_components
 
@@ -61,11 +63,13 @@ class BruteResult:
 
 
 def floor_allowed(building: Building, level: int, c: Candidate) -> bool:
-    """The feasibility mask, from the issue text: function, ground floor, height, load, rent."""
+    """The feasibility mask, from the issue text: function permitted (and not vetoed by the hard-side
+    assessment, :func:`objectmatch.assess.excluded_functions`), ground floor, height, load, rent."""
     floor = building.floor(level)
     rent = floor.asking_rent if floor.asking_rent is not None else building.asking_rent
     return (
         c.function in building.permitted_functions
+        and c.function not in excluded_functions(building)
         and (not c.needs_ground_floor or level == 0)
         and floor.free_height >= c.min_free_height
         and floor.floor_load >= c.min_floor_load
@@ -104,11 +108,14 @@ def brute_force(
     weights: Weights | None = None,
     *,
     prune: bool = True,
+    max_assignments: int = 300_000,
 ) -> BruteResult:
     """The best score over all subsets, floor assignments and areas (see the module docstring).
 
     ``prune=False`` solves the LP of every assignment that passes the capacity test (slow; used to
-    check the branch and bound itself).
+    check the branch and bound itself). More than ``max_assignments`` floor assignments in all
+    raise ``RuntimeError`` rather than run for minutes (4 floors and many small tenants with
+    ``max_floors`` 4 can reach 10^8): keep the instances small.
     """
     cons = constraints if constraints is not None else Constraints()
     w = weights or Weights()
@@ -126,7 +133,8 @@ def brute_force(
 
     # Score pieces: the per-m² coefficients and the pair matrices (area_min shares), as documented in
     # objectmatch.scoring; every new best is re-scored with objectmatch.score and must agree.
-    enc = encode(building, pool)
+    # as match encodes by default: the hard-side assessment's potentials enter building fit
+    enc = encode(building, pool, assess=True)
     scorer = Scorer.build(enc, w)
     pos = enc.pool.index()
     per_m2 = np.array([scorer.per_m2[pos[c.id]] for c in pool])
@@ -138,7 +146,8 @@ def brute_force(
         + w.complementarity * comps["complementarity"]
         + w.time_complementarity * comps["time_complementarity"]
     ) * outer
-    conflict = w.conflict * comps["conflict"] * outer
+    # conflict: each tenant pays its area_min share times its worst conflict with a neighbour
+    conflict = comps["conflict"]
     function = [c.function for c in pool]
     heart_ok = [c.pioneer or c.function in PUBLIC for c in pool]
 
@@ -239,6 +248,8 @@ def brute_force(
         ) -> None:
             if k == len(order):
                 found.append(dict(chosen))
+                if len(found) + n_assign > max_assignments:
+                    raise RuntimeError(f"brute force: more than {max_assignments:,} floor assignments")
                 return
             i = order[k]
             for run in options[i]:
@@ -267,7 +278,8 @@ def brute_force(
                     if a != b:
                         li, lj = levels[list(assignment[i])], levels[list(assignment[j])]
                         near[a, b] = bool((np.abs(li[:, None] - lj[None, :]) <= 1).any())
-            fixed = base - float((conflict[np.ix_(idx, idx)] * near).sum())
+            worst = (conflict[np.ix_(idx, idx)] * near).max(axis=1, initial=0.0)
+            fixed = base - w.conflict * float(s[idx] @ worst)
             if any(heart_ok[i] and street[list(assignment[i])].any() for i in rows):
                 fixed += w.heart
             unit = [per_m2[i, list(assignment[i])].max() for i in idx]
@@ -288,6 +300,9 @@ def brute_force(
             for (i, f), area in solved[1].items():
                 placements.setdefault(pool[i].id, {})[int(levels[f])] = area
             official = score(building, pool, placements, w).total
-            assert abs(official - value) <= 1e-9 * max(1.0, abs(value)), (official, value, placements)
+            assert abs(official - value) <= 1e-9 * max(1.0, abs(value)), (
+                f"the brute force's reconstruction of the score ({value!r}) disagrees with score() "
+                f"({official!r}) for {placements}: it must follow objectmatch.scoring"
+            )
             best_value, best_place = official, placements
     return BruteResult(best_value, best_place, len(subsets), n_assign, n_lp)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 from importlib import resources
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -378,9 +377,9 @@ def test_outreach_edges() -> None:
     with pytest.raises(ValueError, match="pass candidates"):
         outreach(programme(), parkhuis(), parkwijk())
     # a programme that carries its own identity profile needs no pool (no example candidates then)
-    carrying = SimpleNamespace(**dict(programme()), identities=identity_profile(programme(), pool()))
+    carrying = programme().model_copy(update={"identities": identity_profile(programme(), pool())})
     network = IdentityNetwork.from_profile(parkwijk(), pool())
-    alone = outreach(carrying, parkhuis(), parkwijk(), network=network)  # type: ignore[arg-type]
+    alone = outreach(carrying, parkhuis(), parkwijk(), network=network)
     with_pool = outreach(programme(), parkhuis(), parkwijk(), candidates=pool())
     assert [(t.identity, t.strength) for t in alone] == [(t.identity, t.strength) for t in with_pool]
     assert all(t.candidates == () for t in alone)

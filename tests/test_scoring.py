@@ -1,9 +1,11 @@
 """The scoring engine: the hand-worked example of docs/scoring.md, and its invariants.
 
 The example tests rebuild the three candidates of docs/scoring.md section 4 and check every
-number written there. The property tests draw buildings, pools and valid programmes and check
-what must hold whatever the data: order does not matter, units cancel, matrices are symmetric
-with values in [0, 1], offers that meet needs raise complementarity, a loud neighbour costs.
+number written there (scored with ``assess=False``: potential 1 for every function, as the
+docs say). The property tests draw buildings, pools and valid programmes and check what must
+hold whatever the data: order does not matter, units cancel, matrices are symmetric with
+values in [0, 1], offers that meet needs raise complementarity, a loud neighbour costs, and
+conflict is each tenant's share times its worst conflict with a neighbour.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from objectmatch import Building, Candidate, Floor, Location, ScoreBreakdown, Weights, pairwise_scores, score
+from objectmatch.assess import excluded_functions, potentials
 from objectmatch.constraints import placement_violations
 from objectmatch.scoring import (
     COMPONENTS,
@@ -124,7 +127,7 @@ HAND_COMPONENTS = {
     "shared_identity": 0.125,
     "complementarity": 0.140625,
     "time_complementarity": 591 / 4480,
-    "conflict": 0.0875,
+    "conflict": 47 / 120,
     "neighbourhood_fit": 146 * SQRT2 / 400,
     "building_fit": 0.938,
     "budget_fit": 0.8375,
@@ -132,7 +135,7 @@ HAND_COMPONENTS = {
     "diversity": 0.75,
     "heart": 1.0,
 }
-HAND_TOTAL = 3.512808260847376
+HAND_TOTAL = 1.0794749275140423
 TIGHT = 1e-12
 
 
@@ -176,34 +179,77 @@ def test_example_hand_fractions_are_the_documented_decimals() -> None:
     assert 4 * Fraction(1, 6) + 4 * Fraction(5, 12) + 2 * Fraction(17, 56) - 8 * Fraction(1, 3) == Fraction(23, 84)
 
 
+def example_score(placements: Placements = EXAMPLE_PLACEMENTS, **kwargs: Any) -> ScoreBreakdown:
+    """The worked example as docs/scoring.md scores it: assessment off, potential 1."""
+    return score(pakhuis(), [kantine(), werkplaats(), stilte()], placements, W, assess=False, **kwargs)
+
+
 @pytest.mark.parametrize("name", COMPONENTS)
 def test_example_components_equal_hand_values(name: str) -> None:
-    b = score(pakhuis(), [kantine(), werkplaats(), stilte()], EXAMPLE_PLACEMENTS, W)
+    b = example_score()
     assert b.components[name] == pytest.approx(HAND_COMPONENTS[name], rel=TIGHT, abs=TIGHT)
 
 
 def test_example_total_is_the_weighted_sum() -> None:
-    b = score(pakhuis(), [kantine(), werkplaats(), stilte()], EXAMPLE_PLACEMENTS, W)
+    b = example_score()
     assert set(b.components) == set(COMPONENTS)
     assert b.weights == W.signed()
     assert b.weights["conflict"] == -8.0
     assert b.total == pytest.approx(HAND_TOTAL, rel=TIGHT)
     assert b.total == pytest.approx(math.fsum(b.weights[k] * b.components[k] for k in COMPONENTS), rel=1e-15)
     assert sum(b.contributions.values()) == pytest.approx(b.total, rel=1e-14)
-    assert b.contributions["conflict"] == pytest.approx(-0.7, rel=TIGHT)
+    assert b.contributions["conflict"] == pytest.approx(-47 / 15, rel=TIGHT)
+    # the total written in the docs: the ten other contributions, then conflict
+    others = [0.95, 0.5, 0.5625, 2 * 591 / 4480, 0.5 * 146 * SQRT2 / 400, 0.5 * 0.938, 0.25 * 0.8375, 0.125, 0.375, 0.5]
+    assert math.fsum(others) == pytest.approx(4.212808, abs=5e-7)
+    assert math.fsum([*others, -8 * 47 / 120]) == pytest.approx(HAND_TOTAL, rel=TIGHT)
+    assert abs(HAND_TOTAL - 1.079475) < 5e-7
+
+
+def test_example_conflict_is_each_tenants_share_times_its_worst_neighbour() -> None:
+    # docs: A's worst is the studio (2/3), B's the studio (1/3), C's the bar (2/3);
+    # 1/4 * 2/3 + 3/8 * 1/3 + 3/20 * 2/3 = 47/120. The old pair product gave 7/80.
+    s_a, s_b, s_c = Fraction(100, 400), Fraction(150, 400), Fraction(60, 400)
+    k_ab, k_ac, k_bc = Fraction(0), Fraction(2, 3), Fraction(1, 3)
+    worst = s_a * max(k_ab, k_ac) + s_b * max(k_ab, k_bc) + s_c * max(k_ac, k_bc)
+    assert worst == s_a * k_ac + s_b * k_bc + s_c * k_ac == Fraction(47, 120)
+    assert 2 * (s_a * s_b * k_ab + s_a * s_c * k_ac + s_b * s_c * k_bc) == Fraction(7, 80)
+    assert example_score().components["conflict"] == pytest.approx(float(worst), rel=TIGHT)
+
+
+def test_example_without_the_yoga_studio_has_no_conflict_and_scores_higher() -> None:
+    # docs: without the studio, K_AB = 0 is the only conflict left; the programme scores 3.381310.
+    b = example_score({"kantine": {0: 120}, "werkplaats": {0: 80, 1: 120}})
+    assert b.components["conflict"] == 0.0
+    assert b.total == pytest.approx(3.381310, abs=5e-7)
+    assert b.total > HAND_TOTAL
+
+
+def test_example_default_assessment_scales_building_fit_by_each_functions_potential() -> None:
+    # With assess=True (the default) building fit weighs each m² by the assessment's potential
+    # for the tenant's function; every other component is the hand value.
+    pot = potentials(pakhuis())
+    assert excluded_functions(pakhuis()).keys().isdisjoint({"assembly", "office", "sport"})
+    b = score(pakhuis(), [kantine(), werkplaats(), stilte()], EXAMPLE_PLACEMENTS, W)
+    office = 80 * pot["office"] + 120 * 0.98 * pot["office"]
+    expected = (120 * pot["assembly"] + office + 60 * 0.96 * pot["sport"]) / 400
+    assert b.components["building_fit"] == pytest.approx(expected, rel=TIGHT)
+    for name in COMPONENTS:
+        if name != "building_fit":
+            assert b.components[name] == pytest.approx(HAND_COMPONENTS[name], rel=TIGHT, abs=TIGHT), name
 
 
 def test_example_without_the_catering_offer_loses_complementarity() -> None:
     # Without the kitchen's catering, m_BA drops from 1/2 to 0: W_AB = 1/4, the component
     # 2 * (0.09375 * 1/4 + 0.05625 * 5/12) = 0.09375 instead of 0.140625.
     pool = [kantine(offers={"evening_life"}), werkplaats(), stilte()]
-    b = score(pakhuis(), pool, EXAMPLE_PLACEMENTS, W)
+    b = score(pakhuis(), pool, EXAMPLE_PLACEMENTS, W, assess=False)
     assert b.components["complementarity"] == pytest.approx(0.09375, rel=TIGHT)
 
 
 def test_example_with_potentials_scales_building_fit() -> None:
     # The yoga studio's function has potential 0.9: its 60 m² count 0.9 * 0.96 instead of 0.96.
-    b = score(pakhuis(), [kantine(), werkplaats(), stilte()], EXAMPLE_PLACEMENTS, W, potentials={"sport": 0.9})
+    b = example_score(potentials={"sport": 0.9})
     assert b.components["building_fit"] == pytest.approx((120 + 80 + 120 * 0.98 + 60 * 0.9 * 0.96) / 400, rel=TIGHT)
 
 
@@ -262,11 +308,47 @@ def test_fourth_candidate_conflict_counts_only_on_same_or_adjacent_floors() -> N
     apart = score(building, pool, {"kantine": {0: 120}, "drums": {2: 100}}, W)
     assert apart.components["conflict"] == 0.0
     near = score(building, pool, {"kantine": {0: 120}, "drums": {1: 100}}, W)
-    assert near.components["conflict"] == pytest.approx(2 * (100 / 600) * (100 / 600) * 1.0, rel=TIGHT)
+    # each of the two counts with its own share at its worst conflict (the refusal, 1):
+    assert near.components["conflict"] == pytest.approx(100 / 600 * 1.0 + 100 / 600 * 1.0, rel=TIGHT)
     # everything but conflict (and the floor-dependent unary terms) is the same
     for name in ("occupancy", "shared_identity", "complementarity", "time_complementarity", "pioneer", "diversity"):
         assert near.components[name] == apart.components[name]
     assert near.total < apart.total
+
+
+def test_a_small_loud_neighbour_next_to_a_small_intolerant_tenant_lowers_the_total() -> None:
+    # The motivation of the worst-neighbour conflict (docs/scoring.md, conflict): a small daycare
+    # (tolerance 0) and a small nightclub (noise 3), 5 % of the building each, default weights.
+    building = Building(
+        id="toren", name="Toren", asking_rent=150, permitted_functions={"education", "assembly"},
+        floors=[Floor(level=lv, area=400, free_height=3.5, floor_load=5.0, depth=12, street_frontage=lv == 0)
+                for lv in range(3)],
+        location=Location(lat=52.0, lon=4.3, neighbourhood="Havenkwartier", dna={"community": 1.0}),
+    )
+    daycare = Candidate(id="daycare", name="Kinderdagverblijf", function="education", activity="daycare",
+                        identities={"community": 1}, schedule="mon-fri 08-18", noise=0, noise_tolerance=0,
+                        area_min=60, area_max=60)
+    club = Candidate(id="club", name="Club", function="assembly", activity="nightclub",
+                     identities={"music": 1}, schedule="fri-sat 22-24", noise=3, noise_tolerance=3,
+                     area_min=60, area_max=60)
+    pool = [daycare, club]
+    w = Weights()
+    alone = score(building, pool, {"daycare": {0: 60}}, w)
+    next_door = score(building, pool, {"daycare": {0: 60}, "club": {1: 60}}, w)
+    far = score(building, pool, {"daycare": {0: 60}, "club": {2: 60}}, w)
+    # next door: K = 3/3 = 1, and each counts with its own share 60/1200
+    assert next_door.components["conflict"] == pytest.approx(60 / 1200 + 60 / 1200, rel=TIGHT)
+    assert next_door.total < alone.total
+    # two floors away they are not neighbours: no conflict, and the club's occupancy pays
+    assert far.components["conflict"] == 0.0
+    assert far.total > alone.total > next_door.total
+    for name in COMPONENTS:
+        if name != "conflict":
+            assert next_door.components[name] == far.components[name], name
+    # Under the old pair product the club would have paid for itself next door:
+    # w_K * 2 s_d s_c K = 8 * 2 * 0.05 * 0.05 = 0.04, less than what it brings.
+    old_cost = w.conflict * 2 * (60 / 1200) * (60 / 1200) * 1.0
+    assert alone.total < far.total - old_cost
 
 
 def test_empty_programme_scores_zero() -> None:
@@ -336,10 +418,12 @@ def test_score_names_every_broken_hard_constraint_at_once() -> None:
         "heavy: needs floor load 5.0 kN/m², level 1 has 2.5 kN/m²",
         "poor: can pay at most 100.0 EUR/m²/yr, level 2 asks 150.0 EUR/m²/yr",
         "gym: function 'sport' is not permitted",
+        "gym: function 'sport' has no potential in building 'b3': ",
         "lost: building 'b3' has no level 7",
         "ghost: not a candidate in the pool",
         "level 2: 120 m² placed, more than its lettable area 100 m²",
     ]
+    assert "sport" in excluded_functions(_violation_building())  # zoning and floor load veto it
     before = copy.deepcopy(placements)
     with pytest.raises(PlacementError) as info:
         score(_violation_building(), pool, placements, W)
@@ -389,6 +473,8 @@ def test_score_does_not_mutate_its_inputs() -> None:
 def test_breakdown_round_trips_through_json() -> None:
     b = score(pakhuis(), [kantine(), werkplaats(), stilte()], EXAMPLE_PLACEMENTS, W)
     assert ScoreBreakdown.model_validate_json(b.model_dump_json()) == b
+    b = example_score()
+    assert ScoreBreakdown.model_validate_json(b.model_dump_json()) == b
 
 
 # -- the weights table of docs/scoring.md -------------------------------------------------
@@ -425,10 +511,13 @@ def programmes(draw: st.DrawFn, max_floors: int = 4, max_tenants: int = 6, max_o
     """A building, a pool and a valid placement of part of it (every hard constraint met).
 
     Candidates come from ``objectmatch.strategies.candidates`` and are then made to fit the
-    floors drawn for them: function permitted, technical needs and rent limit within the
-    floors', area bounds around the area given. Some candidates of the pool stay unplaced.
+    floors drawn for them: function permitted and not vetoed by the hard-side assessment,
+    technical needs and rent limit within the floors', area bounds around the area given.
+    Some candidates of the pool stay unplaced.
     """
     building = draw(buildings(min_floors=2, max_floors=max_floors, max_basements=1))
+    usable = sorted(building.permitted_functions - excluded_functions(building).keys())
+    assume(usable)
     floors = building.floors
     free = {f.level: f.area for f in floors}
     pool: list[Candidate] = []
@@ -447,7 +536,7 @@ def programmes(draw: st.DrawFn, max_floors: int = 4, max_tenants: int = 6, max_o
         total = math.fsum(areas.values())
         rents = [building.rent(f.level) for f in mine]
         fit = {
-            "function": draw(st.sampled_from(sorted(building.permitted_functions))),
+            "function": draw(st.sampled_from(usable)),
             "needs_ground_floor": base.needs_ground_floor and all(f.level == 0 for f in mine),
             "min_free_height": min(base.min_free_height, *(f.free_height for f in mine)),
             "min_floor_load": min(base.min_floor_load, *(f.floor_load for f in mine)),
@@ -647,15 +736,38 @@ def test_an_offer_that_meets_a_need_raises_complementarity(pool: list[Candidate]
     np.testing.assert_allclose(after[np.ix_(others, others)], before[np.ix_(others, others)], atol=1e-15)
 
 
+def _worst_conflicts(building: Building, pool: list[Candidate], placements: Placements) -> dict[str, float]:
+    """Each tenant's worst conflict with another tenant on the same or an adjacent floor (0 if none),
+    from the models in plain Python (docs/scoring.md, conflict)."""
+    by_id = {c.id: c for c in pool}
+    return {
+        i: max(
+            (_reference_pair(by_id[i], by_id[j], 0.0)["conflict"]
+             for j in placements if j != i and _neighbours(placements, i, j)),
+            default=0.0,
+        )
+        for i in placements
+    }
+
+
+def _reference_conflict(building: Building, pool: list[Candidate], placements: Placements) -> float:
+    """``sum_i s_i max_{j in nb(i)} K_ij``, ``s_i = area_min_i / L``."""
+    by_id = {c.id: c for c in pool}
+    worst = _worst_conflicts(building, pool, placements)
+    return math.fsum(by_id[i].area_min / building.lettable_area * k for i, k in worst.items())
+
+
 @PROPS
 @given(programmes(max_tenants=5), st.data())
 def test_a_loud_twin_scores_no_better_than_a_quiet_twin(
     data: tuple[Building, list[Candidate], Placements], draw: st.DataObject
 ) -> None:
-    # Invariant: two programmes that differ only in one tenant's noise (3 vs 0, tolerance 3 both)
-    # have equal components except conflict; the loud one's conflict is larger by
-    # 2 s_x sum_j s_j (3 - tol_j) / 3 over its neighbours j (same or adjacent floor, not incompatible),
-    # so its total is lower exactly when one such neighbour has tolerance < 3.
+    # Two programmes that differ only in tenant x's noise (3 vs 0, tolerance 3 both) have equal
+    # components except conflict. The quiet x conflicts with no one (K = 0, or 1 where a refusal
+    # stands); the loud x conflicts with each neighbour j at (3 - tol_j) / 3 (1 if refused). No
+    # tenant's worst conflict falls, so the loud total is never higher, and it is lower exactly when
+    # some tenant's worst conflict rises: x's own (x has an unrefused neighbour with tol < 3 and no
+    # refusing neighbour), or a neighbour j's (unrefused, (3 - tol_j) / 3 above j's worst with others).
     building, pool, placements = data
     placed = sorted(placements)
     x = draw.draw(st.sampled_from(placed))
@@ -667,18 +779,23 @@ def test_a_loud_twin_scores_no_better_than_a_quiet_twin(
     for name in COMPONENTS:
         if name != "conflict":
             assert bl.components[name] == bq.components[name], name
-    lettable = building.lettable_area
+    assert bq.components["conflict"] == pytest.approx(_reference_conflict(building, quiet, placements), abs=1e-12)
+    assert bl.components["conflict"] == pytest.approx(_reference_conflict(building, loud, placements), abs=1e-12)
+    wq, wl = _worst_conflicts(building, quiet, placements), _worst_conflicts(building, loud, placements)
+    assert all(wl[i] >= wq[i] for i in placed)
+
     by_id = {c.id: c for c in pool}
-    extra = 0.0
-    for j in placed:
-        other = by_id[j]
-        refused = x in other.incompatible or j in by_id[x].incompatible
-        if j != x and _neighbours(placements, x, j) and not refused:
-            extra += 2 * (by_id[x].area_min / lettable) * (other.area_min / lettable) * (3 - other.noise_tolerance) / 3
-    assert bl.components["conflict"] - bq.components["conflict"] == pytest.approx(extra, abs=1e-12)
+    near = [j for j in placed if j != x and _neighbours(placements, x, j)]
+    refusing = {j for j in near if x in by_id[j].incompatible or j in by_id[x].incompatible}
+    hurt = [j for j in near if j not in refusing and by_id[j].noise_tolerance < 3]
+    others_worst = _worst_conflicts(building, pool, {j: fl for j, fl in placements.items() if j != x})
+    rises = (bool(hurt) and not refusing) or any((3 - by_id[j].noise_tolerance) / 3 > others_worst[j] for j in hurt)
     assert bl.total <= bq.total + 1e-12
-    if extra > 0:
+    if rises:
+        assert bl.components["conflict"] > bq.components["conflict"]
         assert bl.total < bq.total
+    else:
+        assert bl.components["conflict"] == pytest.approx(bq.components["conflict"], abs=1e-15)
 
 
 @PROPS
@@ -686,9 +803,12 @@ def test_a_loud_twin_scores_no_better_than_a_quiet_twin(
 def test_adding_a_tenant_raises_every_component_but_conflict_costs(
     data: tuple[Building, list[Candidate], Placements], draw: st.DataObject
 ) -> None:
-    # Adding tenant x to a programme never lowers a component (all are sums of non-negative terms
-    # or monotone counts); the total can fall only through conflict. With only conflict weighted,
-    # adding x lowers the total exactly when x has a conflicting neighbour.
+    # Adding tenant x to a programme never lowers a component: the affinity terms are sums of
+    # non-negative terms, counts are monotone, and in conflict no tenant's worst neighbour gets
+    # better while x adds its own term. So the total can fall only through conflict. With only
+    # conflict weighted, adding x costs at least s_x * (x's worst conflict) and exactly what the
+    # worst-neighbour formula predicts, so it lowers the total exactly when x has a conflicting
+    # neighbour.
     building, pool, placements = data
     x = draw.draw(st.sampled_from(sorted(placements)))
     without = {cid: floors for cid, floors in placements.items() if cid != x}
@@ -704,7 +824,12 @@ def test_adding_a_tenant_raises_every_component_but_conflict_costs(
     )
     t_with = score(building, pool, placements, only_conflict).total
     t_without = score(building, pool, without, only_conflict).total
+    predicted = _reference_conflict(building, pool, placements) - _reference_conflict(building, pool, without)
+    assert t_without - t_with == pytest.approx(predicted, abs=1e-12)
+    own = pool[index[x]].area_min / building.lettable_area * _worst_conflicts(building, pool, placements)[x]
+    assert t_without - t_with >= own - 1e-12
     if clash:
+        assert own > 0
         assert t_with < t_without
     else:
         assert t_with == pytest.approx(t_without, abs=1e-14)
@@ -712,26 +837,40 @@ def test_adding_a_tenant_raises_every_component_but_conflict_costs(
 
 @PROPS
 @given(programmes())
-def test_programme_pairwise_components_are_area_weighted_sums_of_the_matrices(
+def test_programme_pairwise_components_follow_the_documented_formulas(
     data: tuple[Building, list[Candidate], Placements],
 ) -> None:
-    # c_k = sum over ordered pairs i != j of s_i s_j W_ij, s_i = area_min_i / L (conflict: neighbours only).
+    # Affinity: c_k = sum over ordered pairs i != j of s_i s_j W_ij, s_i = area_min_i / L.
+    # Conflict: c = sum_i s_i max_{j in nb(i)} K_ij (other tenants on the same or an adjacent floor),
+    # at most sum_i s_i <= occupancy.
     building, pool, placements = data
     b = score(building, pool, placements, W)
     placed = [c for c in pool if c.id in placements]
     comps = pairwise_components(placed, W)
     share = [c.area_min / building.lettable_area for c in placed]
     for name in PAIRWISE:
+        if name == "conflict":
+            continue
         expected = math.fsum(
             share[i] * share[j] * comps[name][i, j]
             for i in range(len(placed))
             for j in range(len(placed))
-            if i != j and (name != "conflict" or _neighbours(placements, placed[i].id, placed[j].id))
+            if i != j
         )
         assert b.components[name] == pytest.approx(expected, rel=1e-12, abs=1e-15), name
+    worst = [
+        max((comps["conflict"][i, j] for j in range(len(placed))
+             if j != i and _neighbours(placements, placed[i].id, placed[j].id)), default=0.0)
+        for i in range(len(placed))
+    ]
+    expected_conflict = math.fsum(s * k for s, k in zip(share, worst, strict=True))
+    assert b.components["conflict"] == pytest.approx(expected_conflict, rel=1e-12, abs=1e-15)
+    assert b.components["conflict"] == pytest.approx(_reference_conflict(building, pool, placements), abs=1e-12)
     assert b.components["occupancy"] == pytest.approx(
         math.fsum(a for fl in placements.values() for a in fl.values()) / building.lettable_area, rel=1e-12
     )
+    assert b.components["conflict"] <= math.fsum(share) + 1e-12
+    assert math.fsum(share) <= b.components["occupancy"] * (1 + 1e-9) + 1e-12
 
 
 @PROPS

@@ -26,8 +26,10 @@ __all__ = ["match_all"]
 #: Default shortlist per building, and default time limit per building match (seconds).
 TOP = 60
 TIME_LIMIT = 1.0
-#: Re-match drafts: each building's ranked list is this many shortlists long (at most).
+#: Re-match drafts: each building's ranked list is up to this many shortlists long, and it drafts
+#: candidates until their area_max adds up to this many times its lettable area (and ``top`` of them).
 DRAFT_DEPTH = 8
+DRAFT_AREA = 2.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,16 @@ class _Job:
 
 def _match_task(job: _Job, *, shared: None, options: dict[str, Any]) -> MatchResult:
     return match(job.building, job.candidates, constraints=job.constraints, **options)
+
+
+@dataclass
+class _Offer:
+    """A building's programmes still on offer, their ranks in its match, and which wave of matches made them."""
+
+    programmes: list[Programme]
+    ranks: list[int]
+    wave: int
+    message: str
 
 
 @dataclass
@@ -97,11 +109,13 @@ def match_all(
     3. **Exclusivity**: choose one of its k programmes per building, maximising the total score
        with no candidate in two chosen programmes -- a set packing solved exactly by CP-SAT
        (one boolean per (building, programme), at most one per building, at most one per
-       shared candidate). Buildings left without a programme lost a clash: they are screened
-       again against the candidates nobody holds yet and re-matched (step 2), and the packing
-       runs over them again, round after round, until every building has a programme or none
-       can be found. Every round settles at least one building, and every building of a round
-       is matched against the same free pool, so the order of work does not matter.
+       shared candidate). The chosen programmes are settled. The other buildings lost a
+       clash: those of their programmes that avoid every settled candidate stay on offer;
+       a building with none left is screened again against the candidates nobody holds
+       and re-matched (step 2, all such buildings of a round at once, against the same free
+       pool). The packing then runs again over the buildings still open, round after round,
+       until every building is settled or has no programme at all. Every round settles at
+       least one building; nothing depends on the order in which the work is done.
 
     The total score against the sum of the buildings' independent best scores
     (``result.ratio``) is the measured cost of exclusivity.
@@ -123,8 +137,10 @@ def match_all(
     weights, time_limit, seed, network, exact, min_difference
         Passed to :func:`objectmatch.match` for each building (``time_limit`` is per building).
     max_rounds
-        Stop re-matching after this many rounds (default: until consistent); buildings still
+        Stop after this many packing rounds (default: until consistent); buildings still
         unsettled are then reported ``"infeasible"``.
+    assess
+        Use the hard-side assessment (vetoes and potentials), in the screen and in each match.
     block_size
         Candidates per block of the screen.
     client
@@ -180,65 +196,76 @@ def match_all(
 
     settled: dict[int, _Settled] = {}
     independent: dict[int, float] = {}
+    offers: dict[int, _Offer] = {}
     pending = list(range(len(portfolio)))
     used: set[str] = set()
-    rounds = 0
+    rounds = waves = matches = 0
     packing_optimal = True
     while pending and (max_rounds is None or rounds < max_rounds):
-        free = [c for c in pool if c.id not in used]
-        if rounds > 0 and rematch == "draft":
-            # the buildings that lost a clash, strongest first, draft disjoint shortlists
-            pending.sort(key=lambda p: (-_or_low(independent.get(p, math.nan)), portfolio[p].id))
-        group = [portfolio[p] for p in pending]
-        drafting = rounds > 0 and rematch == "draft" and len(pending) > 1
-        depth = min(len(pending), DRAFT_DEPTH) if drafting else 1
-        found = shortlists(group, free, top * depth, weights=weights, network=network, block_size=block_size,
-                           per_function=per_function * depth, assess=assess, client=dask_client)
-        if drafting:
-            fn_code = {f: g for g, f in enumerate(sorted({c.function for c in free}))}
-            function = [fn_code[c.function] for c in free]
-            lists = [[i for i in found.index[r].tolist() if i >= 0] for r in range(len(pending))]
-            rows = draft(lists, function, top, per_function)
-        else:
-            rows = [[i for i in found.index[r].tolist() if i >= 0] for r in range(len(pending))]
-        jobs = []
-        for r, p in enumerate(pending):
-            shortlist = [free[i] for i in rows[r]]
-            ids = {c.id for c in shortlist}
-            # must-include candidates join the shortlist (if nobody holds them yet)
-            extra = [by_id[cid] for cid in sorted(cons[p].must_include) if cid in by_id and cid not in used]
-            shortlist += [c for c in extra if c.id not in ids]
-            jobs.append(_Job(portfolio[p], tuple(shortlist), cons[p]))
-        results = run_tasks(_match_task, jobs, dask_client, options=options)
-        if rounds == 0:
-            independent = {p: (res.best.score if res.best else math.nan) for p, res in zip(pending, results,
-                                                                                           strict=True)}
-        live: list[tuple[int, MatchResult]] = []
-        for p, res in zip(pending, results, strict=True):
-            if res.programmes:
-                live.append((p, res))
-            else:
-                settled[p] = _Settled(None, "infeasible", rounds, 0, res.status.message)
+        stale = [p for p in pending if p not in offers]
+        if stale:
+            # match (again) the buildings with nothing on offer, against the candidates still free
+            free = [c for c in pool if c.id not in used]
+            drafting = rematch == "draft" and waves > 0 and len(stale) > 1
+            if drafting:
+                stale.sort(key=lambda p: (-_or_low(independent[p]), portfolio[p].id))
+            depth = min(len(stale), DRAFT_DEPTH) if drafting else 1
+            found = shortlists([portfolio[p] for p in stale], free, top * depth, weights=weights, network=network,
+                               block_size=block_size, per_function=per_function * depth, assess=assess,
+                               client=dask_client)
+            rows = [[i for i in found.index[r].tolist() if i >= 0] for r in range(len(stale))]
+            if drafting:
+                codes = {f: g for g, f in enumerate(sorted({c.function for c in free}))}
+                rows = draft(rows, [codes[c.function] for c in free], [c.area_max for c in free],
+                             [DRAFT_AREA * portfolio[p].lettable_area for p in stale], top, per_function)
+            jobs = []
+            for r, p in enumerate(stale):
+                shortlist = [free[i] for i in rows[r]]
+                ids = {c.id for c in shortlist}
+                # must-include candidates join the shortlist (if nobody holds them yet)
+                extra = [by_id[cid] for cid in sorted(cons[p].must_include) if cid in by_id and cid not in used]
+                shortlist += [c for c in extra if c.id not in ids]
+                jobs.append(_Job(portfolio[p], tuple(shortlist), cons[p]))
+            results = run_tasks(_match_task, jobs, dask_client, options=options)
+            matches += len(jobs)
+            for p, res in zip(stale, results, strict=True):
+                independent.setdefault(p, res.best.score if res.best else math.nan)
+                if res.programmes:
+                    offers[p] = _Offer(list(res.programmes), list(range(1, len(res.programmes) + 1)), waves,
+                                       res.status.message)
+                else:
+                    settled[p] = _Settled(None, "infeasible", rounds, 0, res.status.message)
+            waves += 1
+        live = [p for p in pending if p in offers]
         if not exclusive:
-            for p, res in live:
-                settled[p] = _Settled(res.programmes[0], "assigned", rounds, 1, res.status.message)
+            for p in live:
+                settled[p] = _Settled(offers[p].programmes[0], "assigned", rounds, 1, offers[p].message)
             pending = []
+            rounds += 1
             break
-        packing = pack([[(prog.score, frozenset(prog.placements)) for prog in res.programmes] for _, res in live])
+        packing = pack([[(prog.score, frozenset(prog.placements)) for prog in offers[p].programmes] for p in live])
         packing_optimal = packing_optimal and packing.optimal
         pending = []
-        for (p, res), choice in zip(live, packing.choice, strict=True):
+        for p, choice in zip(live, packing.choice, strict=True):
+            offer = offers[p]
             if choice is None:
                 pending.append(p)
                 continue
-            prog = res.programmes[choice]
-            settled[p] = _Settled(prog, "assigned" if rounds == 0 else "reassigned", rounds, choice + 1,
-                                  res.status.message)
+            prog = offer.programmes[choice]
+            status = "assigned" if offer.wave == 0 else "reassigned"
+            settled[p] = _Settled(prog, status, rounds, offer.ranks[choice], offer.message)
             used.update(prog.placements)
+        # programmes that still avoid every settled candidate stay on offer; the others go
+        for p in pending:
+            offer = offers.pop(p)
+            keep = [j for j, prog in enumerate(offer.programmes) if used.isdisjoint(prog.placements)]
+            if keep:
+                offers[p] = _Offer([offer.programmes[j] for j in keep], [offer.ranks[j] for j in keep], offer.wave,
+                                   offer.message)
         rounds += 1
     for p in pending:
         settled[p] = _Settled(None, "infeasible", rounds, 0, f"not settled within max_rounds={max_rounds}")
-    return _result(portfolio, by_id, settled, independent, exclusive, max(rounds, 1), packing_optimal)
+    return _result(portfolio, by_id, settled, independent, exclusive, rounds, matches, packing_optimal)
 
 
 def _result(
@@ -248,6 +275,7 @@ def _result(
     independent: Mapping[int, float],
     exclusive: bool,
     rounds: int,
+    matches: int,
     packing_optimal: bool,
 ) -> PortfolioResult:
     rows: list[dict[str, Any]] = []
@@ -283,5 +311,6 @@ def _result(
         typed_frame(places, PLACEMENT_COLUMNS),
         exclusive=exclusive,
         rounds=rounds,
+        matches=matches,
         packing_optimal=packing_optimal,
     )

@@ -83,6 +83,7 @@ class PortfolioResult:
     placements: pd.DataFrame
     exclusive: bool = True
     rounds: int = 0
+    matches: int = 0
     packing_optimal: bool = True
 
     @classmethod
@@ -120,6 +121,7 @@ class PortfolioResult:
             "ratio": self.ratio,
             "exclusive": self.exclusive,
             "rounds": self.rounds,
+            "matches": self.matches,
             "packing_optimal": self.packing_optimal,
         }
 
@@ -143,8 +145,8 @@ class PortfolioResult:
         return (
             self.buildings.equals(other.buildings)
             and self.placements.equals(other.placements)
-            and (self.exclusive, self.rounds, self.packing_optimal)
-            == (other.exclusive, other.rounds, other.packing_optimal)
+            and (self.exclusive, self.rounds, self.matches, self.packing_optimal)
+            == (other.exclusive, other.rounds, other.matches, other.packing_optimal)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -167,7 +169,8 @@ class PortfolioResult:
         folder.mkdir(parents=True, exist_ok=True)
         self.buildings.to_parquet(folder / _FILES[0], index=False)
         self.placements.to_parquet(folder / _FILES[1], index=False)
-        meta = {"exclusive": self.exclusive, "rounds": self.rounds, "packing_optimal": self.packing_optimal}
+        meta = {"exclusive": self.exclusive, "rounds": self.rounds, "matches": self.matches,
+                "packing_optimal": self.packing_optimal}
         (folder / _FILES[2]).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         return folder
 
@@ -184,6 +187,7 @@ class PortfolioResult:
             _conform(pd.read_parquet(folder / _FILES[1]), PLACEMENT_COLUMNS, folder / _FILES[1]),
             exclusive=bool(meta["exclusive"]),
             rounds=int(meta["rounds"]),
+            matches=int(meta["matches"]),
             packing_optimal=bool(meta["packing_optimal"]),
         )
 
