@@ -9,9 +9,13 @@ scores compare across programme sizes and the solver's objective stays linear in
 the areas and quadratic in the choice of tenants:
 
 * unary terms: ``sum_i sum_f a_if / L * u_if`` (a share of the building, weighted by fit);
-* pairwise terms: ``sum_{i != j} s_i s_j W_ij`` with ``s_i = area_min_i / L``: draw two
-  square metres of the building at random; this is the expected affinity between their
-  two (different) users, each user counted with the area it commits to;
+* affinity terms (shared identity, complementarity, time): ``sum_{i != j} s_i s_j W_ij``
+  with ``s_i = area_min_i / L``: draw two square metres of the building at random; this is
+  the expected affinity between their two (different) users, each user counted with the
+  area it commits to;
+* conflict: ``sum_i s_i max_j K_ij`` over neighbours j on the same or an adjacent floor: the
+  share of the building whose user sits next to a conflict, weighted by the worst one (a
+  small daycare next to a small nightclub is a real conflict, whatever their sizes);
 * programme terms: occupancy, diversity of functions, pioneers, a heart.
 
 The pairwise matrices of a whole pool are one matrix product of two n x d feature
@@ -85,7 +89,7 @@ class Weights(BaseModel):
     """How much each score component counts. All weights are >= 0; conflict is subtracted.
 
     The defaults make a filled building the first aim (occupancy), then users who
-    need each other and share an identity (the pairwise terms count with the product
+    need each other and share an identity (the affinity terms count with the product
     of two area shares, so they carry larger weights), with a heavy price on conflicts.
 
     Examples
