@@ -36,6 +36,8 @@ __all__ = ["ExactResult", "solve_exact"]
 UNITS_PER_M2 = 1
 #: Objective scale: score units -> integers.
 SCALE = 1e7
+#: Up to this many candidates the pair affinity gets one boolean per pair; above it, the compact form.
+PAIR_MODEL_LIMIT = 22
 
 
 @dataclass
@@ -108,10 +110,13 @@ def solve_exact(
     n_m = enc.m
     mask = enc.mask
     U = UNITS_PER_M2
-    cap = np.floor(enc.floor_area * U + 1e-6).astype(np.int64)
-    amin = np.ceil(enc.pool.area_min * U - 1e-6).astype(np.int64)
-    amax = np.floor(enc.pool.area_max * U + 1e-6).astype(np.int64)
-    amin = np.minimum(amin, amax)  # area_min == area_max between two units: the area LP restores exact m²
+    # Areas are rounded outwards (capacities and area_max up, area_min and the occupancy target
+    # down), so the integer model is a relaxation of the real one: its INFEASIBLE and its bounds
+    # hold for fractional m² too. Each answer's areas then come from the exact LP, and an answer
+    # the LP cannot realise is dropped.
+    cap = np.ceil(enc.floor_area * U - 1e-6).astype(np.int64)
+    amin = np.floor(enc.pool.area_min * U + 1e-6).astype(np.int64)
+    amax = np.ceil(enc.pool.area_max * U - 1e-6).astype(np.int64)
     model = cp_model.CpModel()
     x: dict[int, cp_model.IntVar] = {}
     y: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -149,7 +154,7 @@ def solve_exact(
         if on_f:
             model.add(sum(on_f) <= int(cap[f]))
     all_areas = list(a.values())
-    need = math.ceil(problem.required_area() * U - 1e-6)
+    need = math.floor(problem.required_area() * U + 1e-6)
     model.add(sum(all_areas) >= need)
     # function mix
     fn = enc.pool.function
@@ -186,7 +191,21 @@ def solve_exact(
         if coef:
             obj.append(coef * var)
     idx = np.array(rows, dtype=np.int64)
-    if len(idx) > 1:
+    if 1 < len(idx) <= PAIR_MODEL_LIMIT:
+        # Small pools: one boolean per pair (w_ij <= x_i, w_ij <= x_j). Measured faster to prove
+        # than the compact form up to about 21 candidates; the compact form wins beyond that.
+        aff = problem.affinity()[np.ix_(idx, idx)]
+        for r, i in enumerate(rows):
+            for c in range(r + 1, len(rows)):
+                coef = round(SCALE * (aff[r, c] + aff[c, r]))
+                if coef <= 0:
+                    continue
+                j = rows[c]
+                w_ij = model.new_bool_var(f"w{i}_{j}")
+                model.add(w_ij <= x[i])
+                model.add(w_ij <= x[j])
+                obj.append(coef * w_ij)
+    elif len(idx) > 1:
         aff = problem.affinity()[np.ix_(idx, idx)]
         room = enc.lettable_area - enc.pool.area_min[idx]
         bound = _knapsack_bound(aff, enc.pool.area_min[idx], room)
@@ -279,7 +298,6 @@ def solve_exact(
             if status == cp_model.INFEASIBLE:
                 result.infeasible = True
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                result.proven = status == cp_model.OPTIMAL
                 result.bound = solver.best_objective_bound / SCALE
                 result.best = solver.objective_value / SCALE
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -287,15 +305,17 @@ def solve_exact(
         tenants = frozenset(i for i in rows if solver.boolean_value(x[i]))
         assignment = {i: tuple(f for f in range(n_m) if (i, f) in y and solver.boolean_value(y[i, f]))
                       for i in sorted(tenants)}
+        cut(tenants, min_difference)
         exact_areas = allocate(problem, assignment)
-        if exact_areas is None:  # the LP relaxes the same integer areas, so it cannot fail; stay safe anyway
-            exact_areas = np.zeros((enc.n, enc.m))
-            for (i, f), var in a.items():
-                exact_areas[i, f] = solver.value(var) / U
+        if exact_areas is None:
+            exact_areas = allocate(problem, assignment, trim=True)
+        if exact_areas is None:
+            continue  # outward rounding let through a packing that whole m² cannot realise
+        if t == 0:
+            result.proven = status == cp_model.OPTIMAL
         value = scorer.total(scorer.components(exact_areas))
         sol = Solution(tenants, assignment, exact_areas, value, True)
         result.solutions.append(sol)
-        cut(tenants, min_difference)
         set_hint(sol)
     result.wall_time = time.perf_counter() - start
     return result

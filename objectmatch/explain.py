@@ -122,12 +122,20 @@ def explain_infeasible(problem: Problem, building: Building) -> list[str]:
         by_fn = np.bincount(enc.pool.function[active], weights=np.minimum(amax[active], lettable))
         by_fn = by_fn[by_fn > 0]
         share = cons.max_function_share
-        # largest let area T with every function's area <= share * T and <= what it offers
-        best = 0.0
-        for total in sorted(set(by_fn.tolist()) | {lettable}):
-            t = min(total / share, lettable)
-            reachable = float(np.minimum(by_fn, share * t).sum())
-            best = max(best, min(t, reachable))
+
+        # The most let area T such that every function keeps within share * T:
+        # h(T) = sum_g min(a_g, share * T) - T is concave with h(0) = 0, so {h >= 0} = [0, T*].
+        def slack(t: float) -> float:
+            return float(np.minimum(by_fn, share * t).sum()) - t
+
+        lo, hi = 0.0, float(lettable)
+        if slack(hi) >= 0:
+            lo = hi
+        else:
+            for _ in range(60):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if slack(mid) >= 0 else (lo, mid)
+        best = lo
         if best < need * (1 - 1e-9):
             reasons.append(
                 f"max_function_share {share:.0%}: no function may take more than {share:.0%} of the let area, and the "

@@ -119,7 +119,9 @@ def _relaxations(problem: Problem, building: Building, pool: Sequence[Candidate]
         relaxed = Problem.build(pool, problem.scorer, cons.model_copy(update=change))
         res = solve_exact(relaxed, relaxed.active, k=1, time_limit=6.0, seed=seed, work_limit=2.0)
         if res.solutions:
-            out.append(f"dropping {name} (now {getattr(cons, name)!r}) would make it feasible")
+            now = getattr(cons, name)
+            shown = sorted(now) if isinstance(now, frozenset) else now
+            out.append(f"dropping {name} (now {shown!r}) would make it feasible")
     return out
 
 
@@ -151,8 +153,11 @@ def match(
     weights
         Score weights; default ``Weights()``.
     time_limit
-        Seconds for the whole search. Default: up to 20 s for small pools (usually far less:
-        they are proven optimal), 0.8 s for large ones.
+        The search's budget, in seconds of work on one core: it sets how many packings the
+        search scores and how much work CP-SAT may do (counted in CP-SAT's deterministic units),
+        so the same seed gives the same answer on any machine. Wall time follows it loosely
+        (encoding large pools adds to it) and is capped at ten times it. Default: 10 for small
+        pools (usually far less: they are proven optimal), 0.8 for large ones.
     seed
         Seeds the search's restarts and CP-SAT: the same inputs and seed give the same answer.
     network
@@ -218,7 +223,8 @@ def match(
     # inputs and seed give the same answer on any machine; seconds only cap it.
     scale = budget / (EXACT_TIME if use_exact else LARGE_TIME) if time_limit is not None else 1.0
     search = Search(problem, seed=seed)
-    evaluations = max(50, int((SMALL_EVALUATIONS if use_exact else LARGE_EVALUATIONS) * scale))
+    # Small pools always get the full search (it is cheap there and seeds the exact model well).
+    evaluations = SMALL_EVALUATIONS if use_exact else max(50, int(LARGE_EVALUATIONS * scale))
     # The wall-clock cap is a safety net far above the work budget, so that a busy machine
     # does not change the answer.
     found = search.run(restarts=8, max_evaluations=evaluations, time_cap=10 * budget)
@@ -325,7 +331,8 @@ def match(
         message += f"; {invalid} packings refused by the checker were dropped"
     status = MatchStatus(
         code=code if programmes else "infeasible",
-        message=message if programmes else "no valid programme found",
+        message=message if programmes else "no valid programme found: " + exclusion_summary(problem, building),
+        reasons=() if programmes else (exclusion_summary(problem, building),),
         bound=bound,
         gap=gap,
         solver=solver_name,

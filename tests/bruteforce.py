@@ -245,10 +245,11 @@ def brute_force(
             chosen: dict[int, tuple[int, ...]],
             order: list[int] = order,
             found: list[dict[int, tuple[int, ...]]] = found,
+            before: int = n_assign,
         ) -> None:
             if k == len(order):
                 found.append(dict(chosen))
-                if len(found) + n_assign > max_assignments:
+                if len(found) + before > max_assignments:
                     raise RuntimeError(f"brute force: more than {max_assignments:,} floor assignments")
                 return
             i = order[k]

@@ -131,6 +131,15 @@ def test_contradictory_function_share() -> None:
     assert "1,200 m²" in msg
 
 
+def test_contradictory_function_share_says_how_much() -> None:
+    # How much can be let with no function above 50%: offices could bring 1,100 m² but may take at
+    # most half, and the café and shop add at most 400 m², so T <= T/2 + 400: 800 m² at most.
+    msg = _infeasible(
+        match(_building(), _pool(), constraints=Constraints(min_occupancy=0.8, max_function_share=0.5))
+    )
+    assert "800 m²" in msg, msg
+
+
 def test_everything_excluded() -> None:
     pool = _pool()
     msg = _infeasible(match(_building(), pool, constraints=Constraints(exclude={c.id for c in pool})))

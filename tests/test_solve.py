@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 import pytest
 from bruteforce import brute_force, floor_allowed
 from hypothesis import HealthCheck, event, given, settings
-from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from objectmatch import (
     Building,
@@ -39,6 +39,12 @@ TOL = 1e-6
 #: Relative error of CP-SAT's integer objective (per-m² coefficients of ~1e-4 scaled by 1e7 and
 #: rounded keep 3-4 digits): a proven bound may sit this far below a re-scored float score.
 ROUNDING = 1e-3
+#: How far a proven optimum may sit below brute force. CP-SAT optimises coefficients scaled by 1e7
+#: and rounded; per-m² coefficients (~2e-4 of score per m²) keep only 3-4 digits, so two floor
+#: assignments whose building fit differs by less than that are a tie to CP-SAT. Measured on 38
+#: feasible random pools of 8-14 candidates: 37 equal to brute force bit for bit, one 4.7e-6
+#: below (same tenants, one tenant on the floor above). 1e-6 would fail on that one.
+EXACT_REL = 1e-5
 
 
 # -- the independent checker ------------------------------------------------------------------
@@ -327,13 +333,19 @@ def _compare_with_brute_force(building: Building, pool: list[Candidate], cons: C
         return
     assert result.status.code == "optimal", result.status.message
     best = result.programmes[0]
-    assert best.score == pytest.approx(expected.value, rel=1e-6, abs=1e-9), (best.placements, expected.placements)
+    # never above the true optimum; below it only by CP-SAT's rounding (see EXACT_REL)
+    assert best.score <= expected.value + 1e-12 * max(1.0, abs(expected.value)), (best.placements, expected.placements)
+    assert best.score == pytest.approx(expected.value, rel=EXACT_REL), (best.placements, expected.placements)
     assert independent_violations(building, pool, best.placements, cons) == []
 
 
 @pytest.mark.parametrize(
     ("seed", "n", "floors"),
-    [(0, 14, 3), (2, 14, 3), (5, 14, 3), (6, 14, 3), (7, 14, 3), (0, 12, 2), (5, 10, 2), (3, 14, 3), (46993, 13, 4)],
+    [
+        (0, 14, 3), (2, 14, 3), (5, 14, 3), (6, 14, 3), (7, 14, 3), (0, 12, 2), (5, 10, 2), (3, 14, 3),
+        (46993, 13, 4),  # 4 floors, 852 floor assignments
+        (30624, 13, 3),  # CP-SAT's rounding: 4.7e-6 below brute force when written
+    ],
 )
 def test_best_equals_brute_force_on_generated_pools(seed: int, n: int, floors: int) -> None:
     building, pool = small_problem(seed, n, floors)
@@ -387,7 +399,8 @@ def test_brute_force_mask_agrees_with_check() -> None:
     building, pool = small_problem(3, 30, 4)
     for c in pool:
         for f in building.floors:
-            ok = not check(building, pool, {c.id: {f.level: c.area_min}}, Constraints(min_occupancy=0, min_functions=0))
+            cons = Constraints(min_occupancy=0, min_functions=0)
+            ok = not check(building, pool, {c.id: {f.level: c.area_min}}, cons, assess=True)
             if c.area_min <= f.area:
                 assert ok == floor_allowed(building, f.level, c), (c.id, f.level)
 

@@ -30,13 +30,36 @@ class BlockTop:
     level: IntArray
 
 
-def _usable_floors(mask: BoolArray, area: FloatArray, need: FloatArray, max_floors: IntArray) -> BoolArray:
+class Workspace:
+    """Buffers of c x b x F reused by every block of candidates of one block of buildings.
+
+    Allocating fresh multi-MB temporaries per block is slow where the allocator hands each one
+    back to the system at once (Dask workers run with ``MALLOC_TRIM_THRESHOLD_=65536``).
+    """
+
+    def __init__(self, c: int, b: int, f: int) -> None:
+        self.mask = np.empty((c, b, f), dtype=bool)
+        self.flag = np.empty((c, b, f), dtype=bool)
+        self.covered = np.empty((c, b, f), dtype=bool)
+        self.key = np.empty((c, b, f))
+        self.other = np.empty((c, b, f))
+
+    def take(self, c: int) -> tuple[BoolArray, BoolArray, BoolArray, FloatArray, FloatArray]:
+        """Views of the first ``c`` rows of every buffer."""
+        return self.mask[:c], self.flag[:c], self.covered[:c], self.key[:c], self.other[:c]
+
+
+def _usable_floors(
+    mask: BoolArray, area: FloatArray, need: FloatArray, max_floors: IntArray, covered: BoolArray, flag: BoolArray
+) -> BoolArray:
     """Floors that lie in some run of at most ``max_floors`` contiguous allowed floors holding ``need`` m².
 
     ``mask`` is c x b x F (candidate may use floor), ``area`` b x F. A run is contiguous in
-    floor order, as :func:`objectmatch.constraints.placement_violations` requires.
+    floor order, as :func:`objectmatch.constraints.placement_violations` requires. The result
+    is written to ``covered``; ``flag`` is scratch space.
     """
-    covered = mask & (area[None, :, :] >= need[:, None, None])  # runs of one floor
+    np.greater_equal(area[None, :, :], need[:, None, None], out=flag)
+    np.logical_and(mask, flag, out=covered)  # runs of one floor
     f = mask.shape[2]
     multi = np.flatnonzero(max_floors >= 2)  # most candidates take one floor: runs only for the others
     longest = min(f, int(max_floors.max(initial=1)))
@@ -84,7 +107,9 @@ def budget_fit(rent: FloatArray, max_rent: FloatArray) -> FloatArray:
     return np.asarray(np.where(np.isinf(max_rent), 1.0, fit), dtype=float)
 
 
-def block_fit(block: BuildingBlock, pool: ScreenPool, rows: slice, weights: Weights) -> tuple[FloatArray, IntArray]:
+def block_fit(
+    block: BuildingBlock, pool: ScreenPool, rows: slice, weights: Weights, workspace: Workspace | None = None
+) -> tuple[FloatArray, IntArray]:
     """Fit and best floor index of candidates ``rows`` in every building of ``block`` (c x b each).
 
     The fit is the unary score (occupancy, neighbourhood fit, building fit, budget fit, as
@@ -93,32 +118,35 @@ def block_fit(block: BuildingBlock, pool: ScreenPool, rows: slice, weights: Weig
     """
     fn = pool.function[rows]
     pub, max_rent, area_min = pool.publicness[rows], pool.max_rent[rows], pool.area_min[rows]
+    mask, flag, covered, key, other = (workspace or Workspace(len(fn), *block.level.shape)).take(len(fn))
     # The feasibility mask of objectmatch.encode.encode, for c candidates x b buildings x F floors.
-    mask = block.permitted[:, fn].T[:, :, None] & block.valid[None, :, :]
-    mask &= ~pool.needs_ground_floor[rows, None, None] | (block.level == 0)[None, :, :]
-    mask &= block.free_height[None, :, :] >= pool.min_free_height[rows, None, None]
-    mask &= block.floor_load[None, :, :] >= pool.min_floor_load[rows, None, None]
-    mask &= block.rent[None, :, :] <= max_rent[:, None, None]
+    np.logical_and(block.permitted[:, fn].T[:, :, None], block.valid[None, :, :], out=mask)
+    np.logical_or(~pool.needs_ground_floor[rows, None, None], (block.level == 0)[None, :, :], out=flag)
+    mask &= flag
+    np.greater_equal(block.free_height[None, :, :], pool.min_free_height[rows, None, None], out=flag)
+    mask &= flag
+    np.greater_equal(block.floor_load[None, :, :], pool.min_floor_load[rows, None, None], out=flag)
+    mask &= flag
+    np.less_equal(block.rent[None, :, :], max_rent[:, None, None], out=flag)
+    mask &= flag
     # the checker's area rule (objectmatch.constraints): at least area_min, up to its tolerance
     need = area_min * (1 - AREA_TOLERANCE) - AREA_TOLERANCE
-    usable = _usable_floors(mask, block.area, need, pool.max_floors[rows])
-    del mask
+    usable = _usable_floors(mask, block.area, need, pool.max_floors[rows], covered, flag)
     w = weights
     # The best floor: the floor terms of Scorer.per_m2 (building fit and budget fit; the rest is
     # the same on every floor of a building), largest first, the lowest of equals.
     pot = block.potential[:, fn].T  # c x b: the assessment's potential of each one's function
-    key = pub[:, None, None] * (1.0 - block.reach)[None, :, :]
+    np.multiply(pub[:, None, None], (1.0 - block.reach)[None, :, :], out=key)
     key *= (-w.building_fit * pot)[:, :, None]
-    headroom = max_rent[:, None, None] - block.rent[None, :, :]
+    headroom = np.subtract(max_rent[:, None, None], block.rent[None, :, :], out=other)
     headroom *= (0.5 / FULL_HEADROOM / block.rent)[None, :, :]
     headroom += 0.5
     np.clip(headroom, 0.0, 1.0, out=headroom)
     headroom *= w.budget_fit
     key += headroom
-    del headroom
-    key[~usable] = -np.inf
+    np.logical_not(usable, out=flag)
+    np.copyto(key, -np.inf, where=flag)
     best = np.argmax(key, axis=2)
-    del key
     ok = usable.any(axis=2)
     # Scorer.per_m2 at the best floor, term by term in its order, so the numbers are the engine's.
     reach = np.take_along_axis(block.reach, best.T, axis=1).T
@@ -202,9 +230,10 @@ def screen_block(
     best = _Running(b, top)
     quota = min(per_function, top)
     per_fn = [_Running(b, quota) for _ in pool.function_columns] if quota else []
+    workspace = Workspace(min(block_size, pool.n), b, block.floors)
     for start in range(0, pool.n, block_size):
         rows = slice(start, min(start + block_size, pool.n))
-        fit, floor = block_fit(block, pool, rows, weights)
+        fit, floor = block_fit(block, pool, rows, weights, workspace)
         fit, floor = fit.T, floor.T
         if not np.isfinite(fit).any():
             continue

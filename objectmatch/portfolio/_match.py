@@ -26,9 +26,9 @@ __all__ = ["match_all"]
 #: Default shortlist per building, and default time limit per building match (seconds).
 TOP = 60
 TIME_LIMIT = 1.0
-#: Re-match drafts: each building's ranked list is up to this many shortlists long, and it drafts
-#: candidates until their area_max adds up to this many times its lettable area (and ``top`` of them).
-DRAFT_DEPTH = 8
+#: Re-match drafts: at most this many list entries over all buildings (8 bytes each), and each
+#: building drafts candidates until their area_max adds up to this many times its lettable area.
+DRAFT_ENTRIES = 4_000_000
 DRAFT_AREA = 2.0
 
 
@@ -110,12 +110,16 @@ def match_all(
        with no candidate in two chosen programmes -- a set packing solved exactly by CP-SAT
        (one boolean per (building, programme), at most one per building, at most one per
        shared candidate). The chosen programmes are settled. The other buildings lost a
-       clash: those of their programmes that avoid every settled candidate stay on offer;
-       a building with none left is screened again against the candidates nobody holds
-       and re-matched (step 2, all such buildings of a round at once, against the same free
-       pool). The packing then runs again over the buildings still open, round after round,
-       until every building is settled or has no programme at all. Every round settles at
-       least one building; nothing depends on the order in which the work is done.
+       clash: those of their programmes that avoid every settled candidate stay on offer; the
+       buildings with none left are re-matched (step 2, all at once) against the candidates
+       nobody holds. With ``rematch="draft"`` (default) their shortlists are made disjoint
+       first: strongest building first (by its independent best score), they take turns in a
+       snake draft through their own rankings, each until it holds ``top`` candidates whose
+       area_max adds up to twice its lettable area -- so the new programmes cannot clash and
+       one more round settles them. With ``rematch="screen"`` each is screened on its own
+       against the free pool, and the rounds repeat until no clash is left (fewer candidates
+       lost to the draft, many more rounds). Every round settles at least one building;
+       nothing depends on the order in which the work is done.
 
     The total score against the sum of the buildings' independent best scores
     (``result.ratio``) is the measured cost of exclusivity.
@@ -209,7 +213,8 @@ def match_all(
             drafting = rematch == "draft" and waves > 0 and len(stale) > 1
             if drafting:
                 stale.sort(key=lambda p: (-_or_low(independent[p]), portfolio[p].id))
-            depth = min(len(stale), DRAFT_DEPTH) if drafting else 1
+            # lists long enough that no building runs dry while others draft (within a memory cap)
+            depth = max(1, min(len(stale), DRAFT_ENTRIES // (len(stale) * top))) if drafting else 1
             found = shortlists([portfolio[p] for p in stale], free, top * depth, weights=weights, network=network,
                                block_size=block_size, per_function=per_function * depth, assess=assess,
                                client=dask_client)
