@@ -45,6 +45,10 @@ SMALL_EVALUATIONS = 300
 LARGE_EVALUATIONS = 500
 #: CP-SAT work units for the exact placement of one tenant set.
 PLACEMENT_WORK = 0.2
+#: Wall-clock safety net, seconds (at least; ten times the budget if that is more). Work budgets,
+#: not seconds, decide where the search stops, so that a busy machine does not change the answer;
+#: this cap only stops a machine that is far slower than expected.
+WALL_CAP = 10.0
 
 
 def _hamming(a: frozenset[int], b: frozenset[int]) -> int:
@@ -117,7 +121,7 @@ def _relaxations(problem: Problem, building: Building, pool: Sequence[Candidate]
         if getattr(cons, name) == change[name]:
             continue
         relaxed = Problem.build(pool, problem.scorer, cons.model_copy(update=change))
-        res = solve_exact(relaxed, relaxed.active, k=1, time_limit=6.0, seed=seed, work_limit=2.0)
+        res = solve_exact(relaxed, relaxed.active, k=1, time_limit=WALL_CAP, seed=seed, work_limit=2.0)
         if res.solutions:
             now = getattr(cons, name)
             shown = sorted(now) if isinstance(now, frozenset) else now
@@ -156,7 +160,7 @@ def match(
         The search's budget, in seconds of work on one core: it sets how many packings the
         search scores and how much work CP-SAT may do (counted in CP-SAT's deterministic units),
         so the same seed gives the same answer on any machine. Wall time follows it loosely
-        (encoding large pools adds to it) and is capped at ten times it. Default: 10 for small
+        (encoding large pools adds to it) and is capped at ten times it (at least 10 s). Default: 10 for small
         pools (usually far less: they are proven optimal), 0.8 for large ones.
     seed
         Seeds the search's restarts and CP-SAT: the same inputs and seed give the same answer.
@@ -227,7 +231,8 @@ def match(
     evaluations = SMALL_EVALUATIONS if use_exact else max(50, int(LARGE_EVALUATIONS * scale))
     # The wall-clock cap is a safety net far above the work budget, so that a busy machine
     # does not change the answer.
-    found = search.run(restarts=8, max_evaluations=evaluations, time_cap=10 * budget)
+    wall_cap = max(10 * budget, WALL_CAP)
+    found = search.run(restarts=8, max_evaluations=evaluations, time_cap=wall_cap)
     solutions: dict[frozenset[int], Solution] = {s.tenants: s for s in found}
 
     # Second stage for large pools: the most promising tenant sets get an exact placement (floors and
@@ -235,7 +240,7 @@ def match(
     polish = 0 if use_exact else min(k, max(1, int(scale * LARGE_TIME / 0.5)))
     for s in _distinct(found, polish, min_difference):
         placed = solve_exact(
-            problem, sorted(s.tenants), fixed=True, time_limit=20 * PLACEMENT_WORK, seed=seed, hint=s,
+            problem, sorted(s.tenants), fixed=True, time_limit=wall_cap, seed=seed, hint=s,
             work_limit=PLACEMENT_WORK,
         )
         for p in placed.solutions:
@@ -248,7 +253,7 @@ def match(
         hint = max(solutions.values(), key=lambda s: s.value) if solutions else None
         res = solve_exact(
             problem, problem.active, k=k, min_difference=min_difference,
-            time_limit=3 * budget, seed=seed, hint=hint, work_limit=0.7 * budget,
+            time_limit=wall_cap, seed=seed, hint=hint, work_limit=0.7 * budget,
         )
         solver_name = "CP-SAT (whole pool)"
         proven, bound = res.proven, res.bound
@@ -262,7 +267,7 @@ def match(
             return finish([], MatchStatus(code="infeasible", message=f"{msg}: " + "; ".join(detail), reasons=detail))
 
     if not solutions:
-        res = solve_exact(problem, problem.active, k=1, time_limit=3 * max(2.0, budget), seed=seed,
+        res = solve_exact(problem, problem.active, k=1, time_limit=wall_cap, seed=seed,
                           work_limit=max(2.0, budget))
         for s in res.solutions:
             solutions[s.tenants] = s

@@ -163,14 +163,12 @@ def match_all(
     Examples
     --------
     >>> from objectmatch.datasets import generate_pool, generate_portfolio
-    >>> portfolio, pool = generate_portfolio(3, seed=4), generate_pool(300, seed=4)
-    >>> result = match_all(portfolio, pool, k=2, top=20, time_limit=5.0)
-    >>> result.buildings["status"].isin(["assigned", "reassigned"]).all()
-    np.True_
-    >>> bool(result.placements.groupby("candidate")["building"].nunique().max() == 1)
-    True
-    >>> 0 < result.ratio <= 1 + 1e-9
-    True
+    >>> portfolio, pool = generate_portfolio(3, seed=4, floors=(2, 4)), generate_pool(200, seed=4)
+    >>> result = match_all(portfolio, pool, k=2, top=8, time_limit=1.0)
+    >>> result.buildings["status"].tolist()
+    ['assigned', 'assigned', 'reassigned']
+    >>> int(result.placements.groupby("candidate")["building"].nunique().max())  # nobody in two buildings
+    1
     """
     k = _positive_int("k", k)
     top = _positive_int("top", top)
