@@ -42,7 +42,7 @@ EXACT_TIME = 10.0
 LARGE_TIME = 0.8
 #: Search budgets in scored packings (about 2,000 a second on one core for 200 candidates).
 SMALL_EVALUATIONS = 300
-LARGE_EVALUATIONS = 500
+LARGE_EVALUATIONS = 1000
 #: CP-SAT work units for the exact placement of one tenant set.
 PLACEMENT_WORK = 0.2
 #: Wall-clock safety net, seconds (at least; ten times the budget if that is more). Work budgets,
@@ -237,7 +237,7 @@ def match(
 
     # Second stage for large pools: the most promising tenant sets get an exact placement (floors and
     # areas) by CP-SAT, as many as the budget affords. Small pools go to the whole-pool model instead.
-    polish = 0 if use_exact else min(k, max(1, int(scale * LARGE_TIME / 0.5)))
+    polish = 0 if use_exact else min(k, max(2, int(scale * LARGE_TIME / 0.4)))
     for s in _distinct(found, polish, min_difference):
         placed = solve_exact(
             problem, sorted(s.tenants), fixed=True, time_limit=wall_cap, seed=seed, hint=s,
