@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from objectmatch.assess import excluded_functions
 from objectmatch.models import Building, Candidate, Floor, check_unique_ids
 
-__all__ = ["Constraints", "check", "floor_violations", "placement_violations"]
+__all__ = ["Constraints", "check", "floor_violations", "normalise_placements", "placement_violations"]
 
 #: Relative slack on area comparisons, so that m² that add up in floating point are not refused.
 AREA_TOLERANCE = 1e-6
@@ -110,6 +110,38 @@ def _over(value: float, limit: float) -> bool:
     return value > limit * (1 + AREA_TOLERANCE) + AREA_TOLERANCE
 
 
+def normalise_placements(placements: Mapping[str, Mapping[Any, Any]]) -> dict[str, dict[Any, Any]]:
+    """A copy of ``placements`` with level keys as ``int`` and m² as ``float`` where they convert.
+
+    JSON turns ``{0: 120.0}`` into ``{"0": 120.0}`` and numpy gives ``np.int64`` levels; both
+    mean the same placement. Keys and values that do not convert are kept as they are, so
+    that the checks below name them.
+
+    Examples
+    --------
+    >>> normalise_placements({"cafe": {"0": 120, "x": 5}})
+    {'cafe': {0: 120.0, 'x': 5.0}}
+    """
+    out: dict[str, dict[Any, Any]] = {}
+    for cid, floors in placements.items():
+        fixed: dict[Any, Any] = {}
+        for level, area in floors.items():
+            key: Any = level
+            numeric_text = isinstance(level, str) and level.strip().lstrip("-").isdigit()
+            integer_like = not isinstance(level, bool | str) and hasattr(level, "__index__")
+            if numeric_text or integer_like:
+                key = int(level)
+            value: Any = area
+            if not isinstance(area, bool):
+                try:
+                    value = float(area)
+                except (TypeError, ValueError):
+                    value = area
+            fixed[key] = value
+        out[str(cid)] = fixed
+    return out
+
+
 def placement_violations(
     building: Building,
     candidates: Sequence[Candidate] | Mapping[str, Candidate],
@@ -125,6 +157,7 @@ def placement_violations(
     :func:`objectmatch.assess.excluded_functions`); candidates of those functions may not be placed.
     """
     vetoes = vetoes or {}
+    placements = normalise_placements(placements)
     by_id = dict(candidates) if isinstance(candidates, Mapping) else {c.id: c for c in check_unique_ids(candidates)}
     levels = building.levels
     position = {lvl: i for i, lvl in enumerate(levels)}
@@ -143,7 +176,7 @@ def placement_violations(
                        f"{vetoes[cand.function]}")
         unknown = [lvl for lvl in floors if lvl not in position]
         if unknown:
-            out.append(f"{cid}: building {building.id!r} has no level {unknown[0]} (levels: {list(levels)})")
+            out.append(f"{cid}: building {building.id!r} has no level {unknown[0]!r} (levels: {list(levels)})")
             continue
         for lvl, area in floors.items():
             if not (isinstance(area, int | float) and math.isfinite(area) and area > 0):
@@ -206,6 +239,7 @@ def check(
     """
     constraints = constraints if constraints is not None else Constraints()
     pool = check_unique_ids(candidates)
+    placements = normalise_placements(placements)
     by_id = {c.id: c for c in pool}
     out = placement_violations(building, by_id, placements, vetoes=excluded_functions(building) if assess else None)
     chosen = [by_id[cid] for cid in placements if cid in by_id]

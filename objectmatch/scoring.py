@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from objectmatch.constraints import placement_violations
+from objectmatch.constraints import normalise_placements, placement_violations
 from objectmatch.encode import (
     HOURS_PER_WEEK,
     NOISE_LEVELS,
@@ -496,6 +496,7 @@ def score(
     """
     # Sorted by id so the score is bit-for-bit the same whatever the order of the pool.
     used = sorted((c for c in candidates if c.id in placements), key=lambda c: c.id)
+    placements = normalise_placements(placements)
     violations = placement_violations(building, candidates, placements)
     if violations:
         raise PlacementError(violations)
