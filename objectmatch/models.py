@@ -38,6 +38,7 @@ __all__ = [
     "Location",
     "TagSet",
     "TagWeights",
+    "check_unique_buildings",
     "check_unique_ids",
 ]
 
@@ -373,12 +374,21 @@ def check_unique_ids(candidates: Iterable[Candidate]) -> list[Candidate]:
     ...
     ValueError: duplicate candidate id 'a' at positions 0 and 1
     """
-    items = list(candidates)
+    return _unique_ids(candidates, Candidate, "candidates", "candidate")
+
+
+def check_unique_buildings(buildings: Iterable[Building]) -> list[Building]:
+    """Return ``buildings`` as a list, raising ``ValueError`` if two share an id (a portfolio)."""
+    return _unique_ids(buildings, Building, "buildings", "building")
+
+
+def _unique_ids(items: Iterable[Any], model: type[Any], plural: str, singular: str) -> list[Any]:
+    out = list(items)
     first: dict[str, int] = {}
-    for i, c in enumerate(items):
-        if not isinstance(c, Candidate):
-            raise TypeError(f"candidates[{i}] is a {type(c).__name__}, not a Candidate")
-        if c.id in first:
-            raise ValueError(f"duplicate candidate id {c.id!r} at positions {first[c.id]} and {i}")
-        first[c.id] = i
-    return items
+    for i, item in enumerate(out):
+        if not isinstance(item, model):
+            raise TypeError(f"{plural}[{i}] is a {type(item).__name__}, not a {model.__name__}")
+        if item.id in first:
+            raise ValueError(f"duplicate {singular} id {item.id!r} at positions {first[item.id]} and {i}")
+        first[item.id] = i
+    return out

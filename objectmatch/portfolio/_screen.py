@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from objectmatch.encode import FloatArray, IdentityKernel, IntArray
-from objectmatch.models import Building, Candidate, check_unique_ids
+from objectmatch.models import Building, Candidate, check_unique_buildings, check_unique_ids
 from objectmatch.portfolio._arrays import (
     ScreenPool,
     encode_buildings,
@@ -37,15 +37,7 @@ def as_buildings(buildings: Sequence[Building] | pd.DataFrame) -> list[Building]
         return buildings_from_frame(buildings)
     if isinstance(buildings, Building):
         raise TypeError("buildings must be a sequence of Building (a portfolio), got one Building; wrap it in a list")
-    items = list(buildings)
-    seen: dict[str, int] = {}
-    for i, b in enumerate(items):
-        if not isinstance(b, Building):
-            raise TypeError(f"buildings[{i}] is a {type(b).__name__}, not a Building")
-        if b.id in seen:
-            raise ValueError(f"duplicate building id {b.id!r} at positions {seen[b.id]} and {i}")
-        seen[b.id] = i
-    return items
+    return check_unique_buildings(buildings)
 
 
 def as_candidates(candidates: Sequence[Candidate] | pd.DataFrame) -> list[Candidate]:
