@@ -30,7 +30,6 @@ __all__ = [
     "PoolArrays",
     "encode",
     "encode_pool",
-    "identity_kernel",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -64,29 +63,6 @@ def _weights_matrix(maps: Sequence[Mapping[str, float]], columns: Sequence[str])
 
 def _set_matrix(sets: Sequence[frozenset[str]], columns: Sequence[str]) -> FloatArray:
     return _weights_matrix([dict.fromkeys(s, 1.0) for s in sets], columns)
-
-
-def identity_kernel(identities: Sequence[str], network: IdentityKernel | None, strength: float) -> FloatArray:
-    """The kernel ``K = I + strength * S`` over ``identities``, with ``S`` the network's strengths off the diagonal.
-
-    With no network, ``K`` is the identity matrix and the kernelised cosine is the plain cosine.
-
-    Examples
-    --------
-    >>> identity_kernel(["green", "sport"], None, 0.5)
-    array([[1., 0.],
-           [0., 1.]])
-    """
-    k = len(identities)
-    kernel = np.eye(k)
-    if network is not None and k:
-        s = np.asarray(network.matrix(list(identities)), dtype=float)
-        if s.shape != (k, k):
-            raise ValueError(f"identity network matrix has shape {s.shape}, expected {(k, k)}")
-        off = np.clip((s + s.T) / 2, 0.0, 1.0)
-        np.fill_diagonal(off, 0.0)
-        kernel = kernel + strength * off
-    return kernel
 
 
 @dataclass(frozen=True, eq=False)

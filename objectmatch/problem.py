@@ -82,9 +82,6 @@ class Problem:
         s = self.scorer.share
         return np.asarray(self.scorer.weights.conflict * self.scorer.conflict * (s[:, None] + s[None, :]))
 
-    def feasible_floors(self, i: int) -> IntArray:
-        return np.flatnonzero(self.enc.mask[i])
-
     def heart_eligible(self) -> BoolArray:
         pool = self.enc.pool
         return np.asarray(pool.pioneer | pool.public)

@@ -464,8 +464,3 @@ class Search:
             if local.value > best.value + TOLERANCE:
                 best, stale = local, 0
         return sorted(self.seen.values(), key=lambda s: (-s.value, sorted(s.tenants)))
-
-    def tenant_mask(self, sol: Solution) -> BoolArray:
-        out = np.zeros(self.n, dtype=bool)
-        out[list(sol.tenants)] = True
-        return out

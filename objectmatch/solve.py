@@ -323,21 +323,21 @@ def match(
         message = f"best programme found by {solver_name}; not proven optimal"
         if gap is not None:
             message += f" (bound {bound:.4f}, gap {gap:.2%})"
-    vetoed: dict[str, int] = {}
+    vetoed: dict[str, tuple[int, str]] = {}
     for cand, reason in zip(pool, enc.excluded_reason, strict=True):
         if reason is not None:
-            vetoed[cand.function] = vetoed.get(cand.function, 0) + 1
+            vetoed[cand.function] = (vetoed.get(cand.function, (0, reason))[0] + 1, reason)
     if vetoed:
-        reasons_by_fn = {c.function: r for c, r in zip(pool, enc.excluded_reason, strict=True) if r is not None}
         message += "; left out by the hard-side assessment: " + "; ".join(
-            f"{n} {fn} candidate(s) ({reasons_by_fn[fn]})" for fn, n in sorted(vetoed.items())
+            f"{n} {fn} candidate(s) ({reason})" for fn, (n, reason) in sorted(vetoed.items())
         )
     if invalid:
         message += f"; {invalid} packings refused by the checker were dropped"
+    summary = "" if programmes else exclusion_summary(problem, building)
     status = MatchStatus(
         code=code if programmes else "infeasible",
-        message=message if programmes else "no valid programme found: " + exclusion_summary(problem, building),
-        reasons=() if programmes else (exclusion_summary(problem, building),),
+        message=message if programmes else f"no valid programme found: {summary}",
+        reasons=() if programmes else (summary,),
         bound=bound,
         gap=gap,
         solver=solver_name,

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from objectmatch import Building, Candidate, Floor, Location
 from objectmatch.constraints import floor_violations
-from objectmatch.encode import NOISE_LEVELS, Encoded, PoolArrays, encode, encode_pool, identity_kernel
+from objectmatch.encode import NOISE_LEVELS, Encoded, PoolArrays, encode, encode_pool
+from objectmatch.scoring import _network_projection
 from objectmatch.strategies import buildings, candidate_pools
 from objectmatch.vocabulary import PUBLIC_FUNCTIONS
 
@@ -174,13 +175,16 @@ class _Net:
         return self.s
 
 
-def test_identity_kernel_symmetrises_and_clips_the_network() -> None:
+def test_network_projection_symmetrises_and_clips_the_network() -> None:
+    # The identity network enters scoring as Q = (1 - strength) I + strength S, S symmetrised, clipped to
+    # [0, 1] and with a unit diagonal, whatever matrix the network hands over.
     s = np.array([[0.7, 0.4, 2.0], [0.0, 1.0, -1.0], [1.0, 0.5, 1.0]])
-    k = identity_kernel(["a", "b", "c"], _Net(s), 0.5)
+    q = _network_projection(["a", "b", "c"], _Net(s), 0.5)
     expected = np.eye(3) + 0.5 * np.array([[0, 0.2, 1.0], [0.2, 0, 0], [1.0, 0, 0]])
-    np.testing.assert_allclose(k, expected)
+    np.testing.assert_allclose(q, expected)
+    np.testing.assert_array_equal(_network_projection(["a", "b", "c"], None, 0.5), np.eye(3))
     with pytest.raises(ValueError, match=r"shape \(3, 3\), expected \(2, 2\)"):
-        identity_kernel(["a", "b"], _Net(s), 0.5)
+        _network_projection(["a", "b"], _Net(s), 0.5)
 
 
 def test_encoded_is_a_frozen_dataclass() -> None:
