@@ -233,6 +233,10 @@ class Building(_Model):
                 return f
         raise KeyError(f"building {self.id!r} has no floor at level {level}; levels: {list(self.levels)}")
 
+    def conversion_cost(self, function: str) -> float:  # placeholder until the conversion-cost data lands
+        """Conversion cost to ``function``, EUR/m²."""
+        return 0.0
+
     def rent(self, level: int) -> float:
         """Asking rent on ``level`` (the floor's own, else the building default), EUR/m²/yr."""
         f = self.floor(level)

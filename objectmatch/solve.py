@@ -1,345 +1,470 @@
 """Matching: the best tenant programmes for an object, ranked, exact where it can be, explained where it cannot.
 
-:func:`match` encodes the object and the pool once, then
+:func:`match` validates its options once, encodes the object and the pool once, and then
 
-1. checks necessary conditions and explains in words what cannot be met
-   (:mod:`objectmatch.explain`);
-2. runs the fast search (:mod:`objectmatch.search`) for a pool of good programmes;
-3. runs the exact CP-SAT engine (:mod:`objectmatch.exact`): on the whole pool when it is
-   small enough to prove optimality, otherwise on a neighbourhood of the best programmes
-   found (the candidates in them plus the most promising others) to polish them;
-4. re-optimises every answer's areas exactly (:mod:`objectmatch.areas`), re-scores it with
-   :func:`objectmatch.score` -- so a programme's score is always reproducible -- checks it
-   with the independent :func:`objectmatch.check`, and returns the best ``k`` whose tenant
-   sets differ in at least ``min_difference`` candidates.
+1. checks necessary conditions and explains in words what cannot be met;
+2. runs the search (:mod:`objectmatch._engine.search`: GRASP construction, tabu search, restarts
+   from an elite pool) for a pool of good programmes, with a work budget that grows with the pool;
+3. on pools small enough to prove (at most ``EXACT_LIMIT`` usable candidates, or ``exact=True``),
+   runs the exact CP-SAT model of the whole pool, hinted with the search's best, for ``k`` answers
+   that differ in at least ``min_difference`` of the let area, the best proven optimal under the
+   float score when the status says so;
+4. gives every answer its best areas exactly (:mod:`objectmatch._engine.areas`), re-scores it with
+   :func:`objectmatch.score`, checks it with the independent :func:`objectmatch.check`, and returns
+   the best ``k`` that differ pairwise in at least ``min_difference`` of the let area.
+
+:func:`scenarios` runs one match per leading function: real alternatives side by side.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from typing_extensions import Unpack
 
-from objectmatch.areas import allocate
+from objectmatch import _explain
+from objectmatch._context import Context, context, encode_in
+from objectmatch._engine import exact as exact_engine
+from objectmatch._engine.areas import allocate
+from objectmatch._engine.encode import Encoded, IntArray
+from objectmatch._engine.problem import ArrayProblem, RuleInputs, from_terms
+from objectmatch._engine.scorer import term_arrays
+from objectmatch._engine.search import WORK_PER_SECOND, Search
+from objectmatch._engine.terms import agreed_rent
+from objectmatch._params import validate
 from objectmatch.constraints import Constraints, check
-from objectmatch.encode import IdentityKernel, encode
-from objectmatch.exact import solve_exact
-from objectmatch.explain import exclusion_summary, explain_infeasible
-from objectmatch.models import Building, Candidate, check_unique_ids
-from objectmatch.problem import Problem
-from objectmatch.results import MatchResult, MatchStatus, Programme
-from objectmatch.scoring import Scorer, Weights, score
-from objectmatch.search import Search, Solution
+from objectmatch.models import Building, Candidate
+from objectmatch.options import MatchOptions, MatchParams
+from objectmatch.results import MatchResult, MatchStatus, Programme, Scenario, ScenarioSet
+from objectmatch.scoring import as_building, as_candidates, score_with
 
-__all__ = ["EXACT_LIMIT", "match"]
+__all__ = ["EXACT_LIMIT", "WALL_CONSTANT", "WALL_SLACK", "match", "scenarios"]
 
 #: Pools with at most this many usable candidates are solved exactly by default.
 EXACT_LIMIT = 30
-#: Default time budgets, seconds: exact solves of small pools; search + polish of large pools.
+#: Default seconds of work for exact pools (they usually prove far sooner).
 EXACT_TIME = 10.0
-LARGE_TIME = 0.8
-#: Search budgets in scored packings (about 2,000 a second on one core for 200 candidates).
-SMALL_EVALUATIONS = 300
-LARGE_EVALUATIONS = 1000
-#: CP-SAT work units for the exact placement of one tenant set.
-PLACEMENT_WORK = 0.2
-#: Wall-clock safety net, seconds (at least; ten times the budget if that is more). Work budgets,
-#: not seconds, decide where the search stops, so that a busy machine does not change the answer;
-#: this cap only stops a machine that is far slower than expected.
-WALL_CAP = 10.0
+#: The wall-clock safety net: a match returns within ``time_limit * (1 + WALL_SLACK) + WALL_CONSTANT``
+#: seconds (encoding the pool, proving and polishing included; an unusually slow machine stops early
+#: and the status says so).
+WALL_SLACK = 0.1
+WALL_CONSTANT = 0.5
+#: Share of the budget the search gets before the exact model of a small pool.
+SEARCH_SHARE_EXACT = 0.1
+#: Share of the budget the best programme's search gets (without, with runners-up to find).
+ALTERNATIVE_SHARE = {False: 1.0, True: 0.6}
 
 
-def _hamming(a: frozenset[int], b: frozenset[int]) -> int:
-    return len(a ^ b)
+def default_time(n_active: int, exact: bool) -> float:
+    """Default seconds of work: 10 for exact pools; for larger pools a budget that grows with the pool
+    (0.6 s at 200 usable candidates, about 2.5 s at 2,000), so a larger pool is never searched less."""
+    if exact:
+        return EXACT_TIME
+    return float(min(10.0, 0.6 * max(1.0, n_active / 200) ** 0.6))
 
 
-def _programme(
-    sol: Solution,
-    building: Building,
-    pool: Sequence[Candidate],
-    weights: Weights | None,
-    network: IdentityKernel | None,
-    potentials: Mapping[str, float] | None,
-    assess: bool,
-) -> Programme:
-    placements: dict[str, dict[int, float]] = {}
-    levels = [f.level for f in building.floors]
-    for i in sorted(sol.tenants):
-        floors = {levels[f]: float(sol.areas[i, f]) for f in range(len(levels)) if sol.areas[i, f] > 0}
-        placements[pool[i].id] = floors
-    breakdown = score(building, pool, placements, weights, network=network, potentials=potentials, assess=assess)
-    by_id = {c.id: c for c in pool}
-    tenants = tuple(sorted(placements, key=lambda cid: (min(placements[cid]), cid)))
-    areas: dict[str, float] = {}
-    for cid, floors in placements.items():
-        fn = by_id[cid].function
-        areas[fn] = areas.get(fn, 0.0) + math.fsum(floors.values())
-    let = math.fsum(a for floors in placements.values() for a in floors.values())
-    profile: dict[str, float] = {}
-    for cid, floors in placements.items():
-        share = math.fsum(floors.values()) / let
-        for tag, weight in by_id[cid].identities.items():
-            profile[tag] = profile.get(tag, 0.0) + share * weight
-    return Programme(
-        placements=placements,
-        tenants=tenants,
-        score=breakdown.total,
-        breakdown=breakdown,
-        occupancy=let / building.lettable_area,
-        functions=tuple(sorted(areas)),
-        function_areas=dict(sorted(areas.items())),
-        identities={tag: profile[tag] for tag in sorted(profile)},
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """One request, encoded: the models, the options, the context, the arrays and the array problem."""
+
+    building: Building
+    pool: tuple[Candidate, ...]
+    options: MatchOptions
+    ctx: Context
+    enc: Encoded
+    problem: ArrayProblem
+    reasons: dict[str, str]
+
+
+def _rules(pool: Sequence[Candidate], cons: Constraints) -> RuleInputs:
+    index = {c.id: i for i, c in enumerate(pool)}
+    forbidden = {tuple(sorted((index[a], index[b]))) for a, b in cons.incompatible if a in index and b in index}
+    for c in pool:
+        forbidden |= {tuple(sorted((index[c.id], index[o]))) for o in c.incompatible if o in index}
+    return RuleInputs(
+        min_occupancy=cons.min_occupancy,
+        min_functions=cons.min_functions,
+        max_function_share=cons.max_function_share,
+        must=tuple(sorted(index[c] for c in cons.must_include if c in index)),
+        exclude=tuple(sorted(index[c] for c in cons.exclude if c in index)),
+        forbidden=tuple(sorted((int(a), int(b)) for a, b in forbidden)),
+        max_tenants=cons.max_tenants,
+        exclusive_functions=cons.exclusive_functions,
+        min_rent_share=cons.min_rent_share,
+        lead=cons.lead,
     )
 
 
-def _distinct(solutions: Sequence[Solution], count: int, min_difference: int) -> list[Solution]:
-    """The best ``count`` solutions whose tenant sets differ pairwise in at least ``min_difference``."""
-    out: list[Solution] = []
-    for s in solutions:
-        if len(out) == count:
+def prepare(building: Building, pool: Sequence[Candidate], options: MatchOptions) -> Prepared:
+    """Encode a request once (``pool`` sorted by id, so the answer does not depend on its order)."""
+    ordered = tuple(sorted(pool, key=lambda c: c.id))
+    cons = options.constraints
+    ctx = context(building, options, cons)
+    enc = encode_in(building, ordered, ctx, options)
+    arrays = term_arrays(enc, options.weights, options.score_model)
+    problem = from_terms(arrays, _rules(ordered, cons), options.area_step)
+    reasons = _explain.candidate_reasons(building, ordered, enc, cons)
+    return Prepared(building, ordered, options, ctx, enc, problem, reasons)
+
+
+# -- answers --------------------------------------------------------------------------------------
+
+
+def _difference(a: IntArray, b: IntArray) -> float:
+    """Share of the larger let area that two placements put differently (tenant-to-floor)."""
+    overlap = float(np.minimum(a, b).sum())
+    return 1.0 - overlap / max(float(a.sum()), float(b.sum()), 1.0)
+
+
+def _distinct(answers: Sequence[tuple[IntArray, float]], k: int, share: float) -> list[tuple[IntArray, float]]:
+    out: list[tuple[IntArray, float]] = []
+    for areas, value in answers:
+        if len(out) == k:
             break
-        if all(_hamming(s.tenants, t.tenants) >= min_difference for t in out):
-            out.append(s)
+        if all(_difference(areas, o) >= share - 1e-12 for o, _ in out):
+            out.append((areas, value))
     return out
 
 
-def _relaxations(problem: Problem, building: Building, pool: Sequence[Candidate], seed: int) -> list[str]:
+def _placements(prep: Prepared, areas: IntArray) -> dict[str, dict[int, float]]:
+    unit = prep.problem.unit
+    levels = prep.enc.levels.tolist()
+    return {
+        prep.pool[i].id: {int(levels[f]): float(areas[i, f] * unit) for f in np.flatnonzero(areas[i]).tolist()}
+        for i in np.flatnonzero(areas.sum(axis=1)).tolist()
+    }
+
+
+def identity_profile_of(placements: dict[str, dict[int, float]], by_id: dict[str, Candidate]) -> dict[str, float]:
+    """The area-weighted identity profile of a placement: ``p[t] = sum_i area_i w_it / sum_i area_i``."""
+    total = math.fsum(a for fl in placements.values() for a in fl.values())
+    acc: dict[str, float] = {}
+    for cid, fl in placements.items():
+        area = math.fsum(fl.values())
+        for tag, w in by_id[cid].identities.items():
+            acc[tag] = acc.get(tag, 0.0) + area * w
+    if total <= 0:
+        return {}
+    return dict(sorted(((t, v / total) for t, v in acc.items() if v > 0), key=lambda kv: (-kv[1], kv[0])))
+
+
+def programme_of(prep: Prepared, areas: IntArray) -> Programme:
+    """A :class:`Programme` from an area matrix: placements in m², the score from ``score``, money."""
+    b, opts = prep.building, prep.options
+    placements = _placements(prep, areas)
+    breakdown = score_with(b, prep.pool, placements, opts.scoring())
+    by_id = {c.id: c for c in prep.pool}
+    fn_areas: dict[str, float] = {}
+    for cid, fl in placements.items():
+        fn_areas[by_id[cid].function] = fn_areas.get(by_id[cid].function, 0.0) + math.fsum(fl.values())
+    rents = {
+        cid: {lvl: float(agreed_rent(b.rent(lvl), by_id[cid].max_rent or math.inf)) for lvl in fl}
+        for cid, fl in placements.items()
+    }
+    carried = ()
+    if opts.participation is not None:
+        carried = tuple(sorted(cid for cid in placements if opts.participation.carries(by_id[cid].activity)))
+    return Programme(
+        placements=placements,
+        tenants=tuple(sorted(placements, key=lambda cid: (min(placements[cid]), cid))),
+        score=breakdown.total,
+        breakdown=breakdown,
+        occupancy=math.fsum(fn_areas.values()) / b.lettable_area,
+        functions=tuple(sorted(fn_areas)),
+        function_areas=dict(sorted(fn_areas.items())),
+        identities=identity_profile_of(placements, by_id),
+        rents=rents,
+        asking={lvl: float(b.rent(lvl)) for lvl in b.levels},
+        full_rent_roll=math.fsum(f.area * b.rent(f.level) for f in b.floors),
+        capex=math.fsum(area * b.conversion_cost(fn) for fn, area in fn_areas.items()),
+        carried=carried,
+    )
+
+
+def _polish(problem: ArrayProblem, answers: Sequence[tuple[IntArray, float]], limit: int) -> list[tuple[IntArray, float]]:
+    """Best areas for the most promising answers (exact integer programme), best first; an answer
+    whose exact areas break a rule (cannot happen but for rounding) keeps its own."""
+    out: dict[bytes, tuple[IntArray, float]] = {}
+    for areas, value in sorted(answers, key=lambda av: -av[1])[:limit]:
+        assignment = {int(i): tuple(np.flatnonzero(areas[i]).tolist()) for i in np.flatnonzero(areas.sum(axis=1))}
+        best = allocate(problem, assignment)
+        pick = (best, problem.value(best)) if best is not None and problem.value(best) >= value else (areas, value)
+        out[pick[0].tobytes()] = pick
+    return sorted(out.values(), key=lambda av: (-av[1], av[0].tobytes()))
+
+
+# -- the match ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """How a match spends its time: exact or not, seconds of work, the wall-clock deadline."""
+
+    exact: bool
+    seconds: float
+    deadline: float
+
+
+def _plan(prep: Prepared, started: float) -> Plan:
+    opts = prep.options
+    n_active = len(prep.problem.active)
+    use_exact = opts.exact if opts.exact is not None else n_active <= EXACT_LIMIT
+    seconds = opts.time_limit if opts.time_limit is not None else default_time(n_active, use_exact)
+    return Plan(use_exact, seconds, started + seconds * (1 + WALL_SLACK) + WALL_CONSTANT)
+
+
+@dataclass
+class Outcome:
+    """What the engines found: the ranked answers (area matrices with values) and what was proven."""
+
+    answers: list[tuple[IntArray, float]]
+    proven: bool = False
+    bound: float | None = None
+    infeasible_proven: bool = False
+    work: int = 0
+    clock_stopped: bool = False
+    solver: str = "search"
+
+
+def _search(problem: ArrayProblem, seconds: float, seed: int, deadline: float) -> tuple[list[tuple[IntArray, float]], int, bool]:
+    search = Search(problem, seed=seed)
+    found = search.run(int(seconds * WORK_PER_SECOND), deadline=deadline)
+    return [(f.areas, f.value) for f in found.found], found.work, found.clock_stopped
+
+
+def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float) -> None:
+    """Runners-up that differ from every answer before them in ``min_difference`` of the let area:
+    each one the best answer of a search told to differ (a penalty until it does)."""
+    opts = prep.options
+    chosen = [outcome.answers[0][0]]
+    for t in range(1, opts.k):
+        problem = prep.problem.differing(tuple(chosen), opts.min_difference)
+        found, work, stopped = _search(problem, seconds / max(opts.k - 1, 1), opts.seed + t, plan.deadline)
+        outcome.work += work
+        outcome.clock_stopped |= stopped
+        best = _polish(problem, found, limit=3)
+        if not best:
+            break
+        chosen.append(best[0][0])
+        outcome.answers.append(best[0])
+
+
+def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
+    opts = prep.options
+    search_seconds = plan.seconds * (SEARCH_SHARE_EXACT if plan.exact else ALTERNATIVE_SHARE[opts.k > 1])
+    found, work, stopped = _search(prep.problem, search_seconds, opts.seed, plan.deadline)
+    outcome = Outcome(_polish(prep.problem, found, limit=max(20, 2 * opts.k))[:1], work=work, clock_stopped=stopped)
+    if not plan.exact:
+        if outcome.answers and opts.k > 1:
+            _alternatives(prep, plan, outcome, plan.seconds - search_seconds)
+        return outcome
+    hints = (outcome.answers[0][0],) if outcome.answers else ()
+    res = exact_engine.solve(
+        prep.problem, prep.problem.active,
+        exact_engine.ExactOptions(
+            k=opts.k, min_difference=opts.min_difference, time_limit=max(plan.deadline - time.perf_counter(), 0.01),
+            work_limit=plan.seconds, seed=opts.seed, hints=hints,
+        ),
+    )
+    if res.answers or res.infeasible:
+        outcome.answers = res.answers
+    outcome.proven, outcome.bound = res.proven, res.bound
+    outcome.infeasible_proven = res.infeasible
+    outcome.clock_stopped |= res.clock_stopped
+    outcome.solver = "CP-SAT (whole pool)"
+    return outcome
+
+
+def _relaxations(prep: Prepared, plan: Plan) -> list[str]:
     """Which single programme-level constraint, dropped, would make the request feasible."""
-    cons = problem.constraints
-    trials: dict[str, dict[str, object]] = {
-        "min_occupancy": {"min_occupancy": 0.0},
-        "min_functions": {"min_functions": 0},
-        "max_function_share": {"max_function_share": 1.0},
-        "max_tenants": {"max_tenants": None},
-        "must_include": {"must_include": frozenset()},
-        "incompatible": {"incompatible": frozenset()},
+    cons = prep.options.constraints
+    trials: dict[str, object] = {
+        "min_occupancy": 0.0, "min_functions": 0, "max_function_share": 1.0, "max_tenants": None,
+        "must_include": frozenset(), "incompatible": frozenset(), "min_rent_share": None, "lead": None,
     }
     out: list[str] = []
-    for name, change in trials.items():
-        if getattr(cons, name) == change[name]:
+    for name, relaxed in trials.items():
+        if getattr(cons, name) == relaxed:
             continue
-        relaxed = Problem.build(pool, problem.scorer, cons.model_copy(update=change))
-        res = solve_exact(relaxed, relaxed.active, k=1, time_limit=WALL_CAP, seed=seed, work_limit=2.0)
-        if res.solutions:
-            now = getattr(cons, name)
-            shown = sorted(now) if isinstance(now, frozenset) else now
-            out.append(f"dropping {name} (now {shown!r}) would make it feasible")
+        options = prep.options.model_copy(update={"constraints": cons.model_copy(update={name: relaxed})})
+        trial = prepare(prep.building, prep.pool, options)
+        res = exact_engine.solve(trial.problem, trial.problem.active, exact_engine.ExactOptions(
+            time_limit=max(min(2.0, plan.deadline - time.perf_counter()), 0.05), work_limit=1.0, verify=False))
+        if res.answers:
+            out.append(_explain.relaxation_text(name, getattr(cons, name)))
     return out
 
 
-def match(
-    building: Building,
-    candidates: Sequence[Candidate],
-    k: int = 10,
-    constraints: Constraints | None = None,
-    weights: Weights | None = None,
-    time_limit: float | None = None,
-    seed: int = 0,
-    *,
-    network: IdentityKernel | None = None,
-    min_difference: int = 2,
-    exact: bool | None = None,
-    potentials: Mapping[str, float] | None = None,
-    assess: bool = True,
-) -> MatchResult:
+def _result(prep: Prepared, programmes: Sequence[Programme], status: MatchStatus) -> MatchResult:
+    chosen = programmes[0].placements if programmes else {}
+    return MatchResult(
+        building=prep.building,
+        candidates=prep.pool,
+        options=prep.options,
+        programmes=tuple(programmes),
+        status=status,
+        left_out=_explain.left_out(prep.pool, chosen, prep.reasons, prep.options.constraints),
+    )
+
+
+def _infeasible(prep: Prepared, reasons: Sequence[str], started: float, **extra: object) -> MatchResult:
+    message = "; ".join(reasons)
+    status = MatchStatus(code="infeasible", message=message, reasons=tuple(reasons),
+                         wall_time=time.perf_counter() - started, **extra)  # type: ignore[arg-type]
+    return _result(prep, [], status)
+
+
+def _status(prep: Prepared, outcome: Outcome, programmes: Sequence[Programme], dropped: int, started: float) -> MatchStatus:
+    best = programmes[0].score
+    bound = outcome.bound
+    proven = outcome.proven and abs(best - max(a[1] for a in outcome.answers)) <= 1e-9 * max(1.0, abs(best))
+    gap = None
+    if bound is not None:
+        bound = best if proven else max(bound, best)
+        gap = max(0.0, (bound - best) / abs(bound)) if bound else 0.0
+    n_active = len(prep.problem.active)
+    if proven:
+        message = f"best programme proven optimal by {outcome.solver} over all {n_active} usable candidates"
+    else:
+        message = f"best programme found by {outcome.solver}; not proven optimal"
+        if gap is not None:
+            message += f" (bound {bound:.4f}, gap {gap:.2%})"
+    vetoed = sorted({f"{c.function} ({why})" for c, why in zip(prep.pool, prep.enc.vetoed, strict=True) if why})
+    if vetoed:
+        message += "; left out by the hard-side assessment: " + "; ".join(vetoed)
+    if outcome.clock_stopped:
+        message += "; the wall-clock safety net stopped the work early (a busier machine may give another answer)"
+    if dropped:
+        message += f"; {dropped} answers refused by the checker were dropped"
+    return MatchStatus(
+        code="optimal" if proven else "feasible", message=message, bound=bound, gap=gap, solver=outcome.solver,
+        wall_time=time.perf_counter() - started, work=outcome.work, clock_stopped=outcome.clock_stopped,
+    )
+
+
+def _programmes(prep: Prepared, outcome: Outcome) -> tuple[list[Programme], int]:
+    """The best k valid, distinct programmes, ranked; and how many answers the checker refused."""
+    opts = prep.options
+    programmes: list[Programme] = []
+    dropped = 0
+    for areas, _ in _distinct(outcome.answers, len(outcome.answers), opts.min_difference):
+        if len(programmes) == opts.k:
+            break
+        prog = programme_of(prep, areas)
+        if check(prep.building, prep.pool, prog.placements, constraints=opts.constraints, assess=opts.assess,
+                 area_step=opts.area_step):
+            dropped += 1  # a placement the independent checker refuses is never returned
+            continue
+        programmes.append(prog)
+    programmes.sort(key=lambda p: (-p.score, p.tenants))
+    return [p.model_copy(update={"rank": r}) for r, p in enumerate(programmes, start=1)], dropped
+
+
+def solve_prepared(prep: Prepared, started: float) -> MatchResult:
+    """Run a prepared request to a result."""
+    reasons = _explain.explain_infeasible(prep.building, prep.pool, prep.enc, prep.problem, prep.options.constraints)
+    if reasons:
+        return _infeasible(prep, reasons, started)
+    plan = _plan(prep, started)
+    outcome = _run_engines(prep, plan)
+    programmes, dropped = _programmes(prep, outcome) if outcome.answers else ([], 0)
+    if programmes:
+        return _result(prep, programmes, _status(prep, outcome, programmes, dropped, started))
+    summary = _explain.exclusion_summary(prep.building, prep.pool, prep.enc, prep.options.constraints)
+    if outcome.infeasible_proven:
+        detail = [*_relaxations(prep, plan), summary]
+        return _infeasible(prep, ["no programme meets all constraints together (proven by CP-SAT)", *detail], started)
+    msg = f"no valid programme found within the time limit ({plan.seconds:g} s); not proven infeasible"
+    return _infeasible(prep, [msg, summary], started, clock_stopped=outcome.clock_stopped)
+
+
+def match(building: Building, candidates: Sequence[Candidate], **options: Unpack[MatchParams]) -> MatchResult:
     """The best tenant programmes for ``building`` from ``candidates``, ranked, best first.
 
     Parameters
     ----------
     building, candidates
         The object and the pool (unique ids). Neither is changed.
-    k
-        How many programmes to return at most.
-    constraints
-        Hard requirements; default ``Constraints()`` (80% occupancy, 2 functions).
-    weights
-        Score weights; default ``Weights()``.
-    time_limit
-        The search's budget, in seconds of work on one core: it sets how many packings the
-        search scores and how much work CP-SAT may do (counted in CP-SAT's deterministic units),
-        so the same seed gives the same answer on any machine. Wall time follows it loosely
-        (encoding large pools adds to it) and is capped at ten times it (at least 10 s). Default: 10 for small
-        pools (usually far less: they are proven optimal), 0.8 for large ones.
-    seed
-        Seeds the search's restarts and CP-SAT: the same inputs and seed give the same answer.
-    network
-        Optional identity network (``objectmatch.culture.IdentityNetwork``) for shared identity.
-    min_difference
-        Returned programmes' tenant sets differ in at least this many candidates (2 keeps the
-        list from filling with copies that differ by one small tenant).
-    exact
-        Force (True) or skip (False) exact solving of the whole pool; default: when the pool
-        has at most ``EXACT_LIMIT`` usable candidates.
-    potentials
-        Transformation potential per function for the building-fit term; default from the
-        hard-side assessment (:mod:`objectmatch.assess`). Pass the same to
-        :func:`objectmatch.score` to reproduce the scores.
-    assess
-        Use the hard-side assessment: candidates of a function it vetoes for this building are
-        left out (the status says how many and why) and its potentials enter building fit, as
-        :func:`objectmatch.score` does by default. ``False`` ignores it; pass the same to
-        :func:`objectmatch.score` to reproduce the scores.
+    **options
+        Keyword-only, validated once (:class:`objectmatch.options.MatchOptions`; every bad one is
+        named with its constraint and value) and remembered in ``result.options``:
+
+        - ``k`` (10): programmes to return at most;
+        - ``constraints`` (``Constraints()``): hard requirements;
+        - ``weights`` (``Weights()``), ``score_model`` (``ScoreModel()``): the score;
+        - ``profile``: the neighbourhood (its DNA and identity network enter the score);
+          ``network``: a custom identity network instead;
+        - ``participation``: a participation round (the support and objection terms);
+        - ``potentials``, ``assess`` (True): the hard-side assessment's potentials and vetoes;
+        - ``area_step`` (1): areas are whole multiples of this many m²;
+        - ``min_difference`` (0.2): returned programmes differ pairwise in at least this share of
+          the let area (tenant-to-floor);
+        - ``time_limit``: seconds of work (default: 10 for pools small enough to prove, else a budget
+          growing with the pool); work is counted in deterministic units, so the same seed gives the
+          same answer on any machine; the call returns within ``time_limit * 1.1 + 0.5`` s (the
+          status says if that safety net cut the work short);
+        - ``seed`` (0); ``exact``: force or skip the whole-pool exact model.
 
     Returns
     -------
     MatchResult
-        ``programmes`` (each valid by :func:`objectmatch.check` and re-scored by
-        :func:`objectmatch.score`) and a ``status`` saying whether the best is proven
-        optimal, with bound and gap when known, or in words why nothing can be found.
+        ``programmes`` (each valid by ``result.check`` and scored by ``result.score``) and a ``status``
+        saying whether the best is proven optimal, with bound and gap when known, or why nothing fits.
 
     Examples
     --------
     >>> from objectmatch import load_example, match
     >>> building, pool = load_example()
     >>> result = match(building, pool, k=3)
-    >>> len(result.programmes), result.programmes[0].occupancy >= 0.8
+    >>> len(result.programmes), result.best.occupancy >= 0.8
     (3, True)
-    >>> result.programmes[0].score >= result.programmes[1].score
-    True
+    >>> result.check(result.best), result.score(result.best).total == result.best.score
+    ([], True)
     """
     started = time.perf_counter()
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive whole number, got {k!r}")
-    if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
-        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
-    if min_difference < 1:
-        raise ValueError(f"min_difference must be at least 1, got {min_difference!r}")
-    cons = constraints if constraints is not None else Constraints()
-    pool = sorted(check_unique_ids(candidates), key=lambda c: c.id)
-    enc = encode(building, pool, potentials=potentials, assess=assess)
-    scorer = Scorer.build(enc, weights, network)
-    problem = Problem.build(pool, scorer, cons)
+    opts = validate(MatchOptions, "match", options)
+    prep = prepare(as_building(building, "match"), as_candidates(candidates, "match"), opts)
+    return solve_prepared(prep, started)
 
-    def finish(programmes: list[Programme], status: MatchStatus) -> MatchResult:
-        wall = time.perf_counter() - started
-        return MatchResult(programmes=tuple(programmes), status=status.model_copy(update={"wall_time": wall}))
 
-    reasons = explain_infeasible(problem, building)
-    if reasons:
-        return finish([], MatchStatus(code="infeasible", message="; ".join(reasons), reasons=tuple(reasons)))
+def suitable_leads(prep: Prepared) -> list[str]:
+    """Functions the assessment does not veto and the pool can fill as the largest share."""
+    active = prep.problem.active
+    fns = prep.enc.pool.function_columns
+    present = sorted({fns[g] for g in prep.problem.function[active].tolist()})
+    return [f for f in present if prep.ctx.potentials.get(f, 1.0) > 0]
 
-    n_active = len(problem.active)
-    use_exact = exact if exact is not None else n_active <= EXACT_LIMIT
-    budget = time_limit if time_limit is not None else (EXACT_TIME if use_exact else LARGE_TIME)
-    # Work is budgeted in evaluations and CP-SAT work units, not seconds, so that the same
-    # inputs and seed give the same answer on any machine; seconds only cap it.
-    scale = budget / (EXACT_TIME if use_exact else LARGE_TIME) if time_limit is not None else 1.0
-    search = Search(problem, seed=seed)
-    # Small pools always get the full search (it is cheap there and seeds the exact model well).
-    evaluations = SMALL_EVALUATIONS if use_exact else max(50, int(LARGE_EVALUATIONS * scale))
-    # The wall-clock cap is a safety net far above the work budget, so that a busy machine
-    # does not change the answer.
-    wall_cap = max(10 * budget, WALL_CAP)
-    found = search.run(restarts=8, max_evaluations=evaluations, time_cap=wall_cap)
-    solutions: dict[frozenset[int], Solution] = {s.tenants: s for s in found}
 
-    # Second stage for large pools: the most promising tenant sets get an exact placement (floors and
-    # areas) by CP-SAT, as many as the budget affords. Small pools go to the whole-pool model instead.
-    polish = 0 if use_exact else min(k, max(2, int(scale * LARGE_TIME / 0.4)))
-    for s in _distinct(found, polish, min_difference):
-        placed = solve_exact(
-            problem, sorted(s.tenants), fixed=True, time_limit=wall_cap, seed=seed, hint=s,
-            work_limit=PLACEMENT_WORK,
-        )
-        for p in placed.solutions:
-            if p.value > solutions[s.tenants].value:
-                solutions[s.tenants] = p
-    proven = False
-    bound: float | None = None
-    solver_name = "search + exact placement" if found else "search"
-    if use_exact:
-        hint = max(solutions.values(), key=lambda s: s.value) if solutions else None
-        res = solve_exact(
-            problem, problem.active, k=k, min_difference=min_difference,
-            time_limit=wall_cap, seed=seed, hint=hint, work_limit=0.7 * budget,
-        )
-        solver_name = "CP-SAT (whole pool)"
-        proven, bound = res.proven, res.bound
-        for s in res.solutions:
-            if s.tenants not in solutions or solutions[s.tenants].value < s.value:
-                solutions[s.tenants] = s
-        if res.infeasible and not solutions:
-            relax = _relaxations(problem, building, pool, seed)
-            msg = "no programme meets all constraints together (proven by CP-SAT)"
-            detail = (*relax, exclusion_summary(problem, building))
-            return finish([], MatchStatus(code="infeasible", message=f"{msg}: " + "; ".join(detail), reasons=detail))
+def scenarios(
+    building: Building, candidates: Sequence[Candidate], *, leads: Sequence[str] | None = None,
+    **options: Unpack[MatchParams],
+) -> ScenarioSet:
+    """For each leading function, the best programme in which that function holds the largest area.
 
-    if not solutions:
-        res = solve_exact(problem, problem.active, k=1, time_limit=wall_cap, seed=seed,
-                          work_limit=max(2.0, budget))
-        for s in res.solutions:
-            solutions[s.tenants] = s
-        if not solutions:
-            if res.infeasible:
-                relax = _relaxations(problem, building, pool, seed)
-                detail = (*relax, exclusion_summary(problem, building))
-                msg = "no programme meets all constraints together (proven by CP-SAT): " + "; ".join(detail)
-                return finish([], MatchStatus(code="infeasible", message=msg, reasons=detail))
-            msg = f"no programme found within the time limit ({budget:g} s); the request was not proven infeasible"
-            return finish([], MatchStatus(code="infeasible", message=msg, reasons=(msg,)))
+    ``leads`` defaults to every function the assessment finds suitable and the pool can fill. Each
+    scenario is a :func:`match` with ``Constraints.lead`` set (and ``k=1`` unless given); compare them
+    with ``ScenarioSet.to_frame()``.
 
-    # Exact areas for the most promising answers, then the best k distinct ones.
-    ranked = sorted(solutions.values(), key=lambda s: (-s.value, sorted(s.tenants)))
-    polished: list[Solution] = []
-    for s in ranked[: k + 5]:
-        for trim in (False, True):
-            areas = allocate(problem, s.assignment, trim=trim)
-            if areas is not None:
-                value = scorer.total(scorer.components(areas))
-                if value >= s.value - 1e-12:
-                    floors = {i: tuple(np.flatnonzero(areas[i] > 0).tolist()) for i in s.tenants}
-                    s = Solution(s.tenants, floors, areas, value, True)
-        polished.append(s)
-    polished.sort(key=lambda s: (-s.value, sorted(s.tenants)))
-    programmes: list[Programme] = []
-    picked: list[frozenset[int]] = []
-    invalid = 0
-    for s in polished:
-        if len(programmes) == k:
-            break
-        if any(_hamming(s.tenants, t) < min_difference for t in picked):
-            continue
-        prog = _programme(s, building, pool, weights, network, potentials, assess)
-        if check(building, pool, prog.placements, cons, assess=assess):
-            invalid += 1  # a packing the independent checker refuses is never returned
-            continue
-        picked.append(s.tenants)
-        programmes.append(prog)
-    programmes.sort(key=lambda p: (-p.score, p.tenants))
-    programmes = [p.model_copy(update={"rank": r}) for r, p in enumerate(programmes, start=1)]
-    best = programmes[0].score if programmes else None
-    if bound is not None and best is not None:
-        # CP-SAT bounds the integer-scaled objective; never report a bound below an answer in hand
-        bound = best if proven else max(bound, best)
-    gap = None
-    if bound is not None and best is not None:
-        gap = max(0.0, (bound - best) / abs(bound)) if bound else 0.0
-    if proven:
-        code, message = "optimal", f"best programme proven optimal by CP-SAT over all {n_active} usable candidates"
-    else:
-        code = "feasible"
-        message = f"best programme found by {solver_name}; not proven optimal"
-        if gap is not None:
-            message += f" (bound {bound:.4f}, gap {gap:.2%})"
-    vetoed: dict[str, tuple[int, str]] = {}
-    for cand, reason in zip(pool, enc.excluded_reason, strict=True):
-        if reason is not None:
-            vetoed[cand.function] = (vetoed.get(cand.function, (0, reason))[0] + 1, reason)
-    if vetoed:
-        message += "; left out by the hard-side assessment: " + "; ".join(
-            f"{n} {fn} candidate(s) ({reason})" for fn, (n, reason) in sorted(vetoed.items())
-        )
-    if invalid:
-        message += f"; {invalid} packings refused by the checker were dropped"
-    summary = "" if programmes else exclusion_summary(problem, building)
-    status = MatchStatus(
-        code=code if programmes else "infeasible",
-        message=message if programmes else f"no valid programme found: {summary}",
-        reasons=() if programmes else (summary,),
-        bound=bound,
-        gap=gap,
-        solver=solver_name,
-    )
-    return finish(programmes, status)
+    Examples
+    --------
+    >>> from objectmatch import load_example, scenarios
+    >>> s = scenarios(*load_example(), leads=["office", "residential"], time_limit=2)
+    >>> [sc.lead for sc in s]
+    ['office', 'residential']
+    """
+    opts = validate(MatchOptions, "scenarios", {"k": 1, **options})
+    building = as_building(building, "scenarios")
+    pool = as_candidates(candidates, "scenarios")
+    base = prepare(building, pool, opts)
+    chosen = list(leads) if leads is not None else suitable_leads(base)
+    out: list[Scenario] = []
+    for lead in chosen:
+        started = time.perf_counter()
+        lead_opts = opts.model_copy(update={"constraints": opts.constraints.model_copy(update={"lead": lead})})
+        result = solve_prepared(prepare(building, pool, lead_opts), started)
+        out.append(Scenario(lead=lead, programme=result.best, status=result.status))
+    return ScenarioSet(building=building, candidates=base.pool, options=opts, scenarios=tuple(out))

@@ -395,3 +395,26 @@ def use_vocabulary(vocabulary: Vocabulary) -> Iterator[Vocabulary]:
         yield vocabulary
     finally:
         _ACTIVE.reset(token)
+
+
+# -- placeholders until the vocabulary data lands (offer reach, meeting places) ----------------------
+_STREET_REACH = frozenset({"foot_traffic", "evening_life", "weekend_life", "daytime_life", "customers", "retail"})
+_FLOOR_REACH = frozenset({"workshop", "quiet"})
+_MEETING = frozenset(
+    {"cafe", "restaurant", "lunchroom", "bakery", "community_centre", "meeting_centre", "event_space", "library",
+     "library_branch", "community_kitchen"}
+)
+
+
+def offer_reach(tag: str) -> str:
+    """Where an offer reaches: ``building``, ``floor`` or ``street``."""
+    return "street" if tag in _STREET_REACH else "floor" if tag in _FLOOR_REACH else "building"
+
+
+def is_meeting_place(activity: str) -> bool:
+    """Whether an activity makes a meeting place."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", activity).encode("ascii", "ignore").decode().lower()
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in plain).split() if w]
+    return "_".join(words) in _MEETING or any(w in _MEETING for w in words)

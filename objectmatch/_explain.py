@@ -1,0 +1,188 @@
+"""Why: a candidate cannot come in, a request cannot be met, one programme beats another -- in words.
+
+Reasons come from :func:`objectmatch.constraints.floor_violations`, read by their ``kind`` (never
+by their wording); necessary conditions of a request are checked on the arrays of the problem.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from objectmatch._engine.encode import Encoded
+from objectmatch._engine.problem import ArrayProblem
+from objectmatch._engine.terms import TERMS
+from objectmatch.constraints import Constraints, Violation, floor_violations
+from objectmatch.models import Building, Candidate
+from objectmatch.results import Programme
+
+__all__ = ["candidate_reasons", "compare_programmes", "exclusion_summary", "explain_infeasible"]
+
+#: How each kind of floor violation reads in a summary.
+KIND_TEXT = {
+    "function_not_permitted": "function not permitted",
+    "ground_floor": "needs the ground floor",
+    "free_height": "free height too low",
+    "floor_load": "floor load too low",
+    "rent": "cannot pay the asking rent within the largest discount",
+    "function_level": "function not allowed on these levels",
+}
+LABELS = {t.name: t.label for t in TERMS}
+
+
+def _floor_reasons(building: Building, cand: Candidate, cons: Constraints) -> list[Violation]:
+    return [v for f in building.floors for v in floor_violations(building, f, cand, cons)]
+
+
+def candidate_reasons(
+    building: Building, candidates: Sequence[Candidate], enc: Encoded, cons: Constraints
+) -> dict[str, str]:
+    """For every candidate that may use no floor at all: why, in one sentence."""
+    out: dict[str, str] = {}
+    for i in np.flatnonzero(~enc.mask.any(axis=1)).tolist():
+        cand = candidates[i]
+        if enc.vetoed[i] is not None:
+            out[cand.id] = f"the assessment rules out {cand.function} here: {enc.vetoed[i]}"
+            continue
+        seen: dict[str, str] = {}
+        for v in _floor_reasons(building, cand, cons):
+            seen.setdefault(v.kind, v.split(": ", 1)[1] if ": " in v else str(v))
+        out[cand.id] = "; ".join(seen.values()) or "no floor fits its size"
+    return out
+
+
+def exclusion_summary(building: Building, candidates: Sequence[Candidate], enc: Encoded, cons: Constraints) -> str:
+    """One sentence: how many candidates may use some floor, and why the others may not."""
+    counts: Counter[str] = Counter()
+    for i in np.flatnonzero(~enc.mask.any(axis=1)).tolist():
+        if enc.vetoed[i] is not None:
+            counts["no transformation potential for its function"] += 1
+            continue
+        kinds = {v.kind for v in _floor_reasons(building, candidates[i], cons)}
+        for kind in sorted(kinds):
+            counts[KIND_TEXT.get(kind, kind)] += 1
+    excluded = sum(1 for c in candidates if c.id in cons.exclude)
+    usable = int(enc.mask.any(axis=1).sum())
+    parts = [f"{usable} of {enc.n} candidates may use some floor"]
+    if counts:
+        parts.append("ruled out: " + ", ".join(f"{v} {k}" for k, v in counts.most_common()))
+    if excluded:
+        parts.append(f"{excluded} excluded by the constraints")
+    return "; ".join(parts)
+
+
+def _must_reasons(
+    building: Building, candidates: Sequence[Candidate], enc: Encoded, cons: Constraints
+) -> list[str]:
+    index = {c.id: i for i, c in enumerate(candidates)}
+    reasons: list[str] = []
+    why = candidate_reasons(building, candidates, enc, cons)
+    for cid in sorted(cons.must_include):
+        if cid not in index:
+            reasons.append(f"must_include {cid!r} is not a candidate in the pool")
+        elif cid in why:
+            reasons.append(f"must_include {cid!r} cannot use any floor: {why[cid]}")
+    for c in candidates:
+        for other in sorted(c.incompatible & cons.must_include):
+            if c.id in cons.must_include and c.id < other:
+                reasons.append(f"must_include holds {c.id!r} and {other!r}, but one refuses to share the building")
+    return reasons
+
+
+def _capacity_reasons(problem: ArrayProblem, enc: Encoded, cons: Constraints, summary: str) -> list[str]:
+    reasons: list[str] = []
+    active = problem.active
+    need = problem.rules.min_area * problem.unit
+    if len(active) == 0:
+        return [f"no candidate may use any floor ({summary})"]
+    mask = problem.mask[active]
+    amax = problem.amax[active] * problem.unit
+    per_floor = np.minimum(problem.cap * problem.unit, (mask * amax[:, None]).sum(axis=0))
+    offer = min(float(per_floor.sum()), float(amax.sum()))
+    if offer < need:
+        empty = [int(enc.levels[f]) for f in range(enc.m) if not mask[:, f].any()]
+        detail = ""
+        if empty:
+            names = ", ".join("the ground floor" if lv == 0 else f"level {lv}" for lv in empty)
+            detail = f"; no permitted candidate may use {names}"
+        reasons.append(
+            f"min_occupancy {cons.min_occupancy:.0%} needs {need:,.0f} m² of {enc.lettable_area:,.0f} m², feasible "
+            f"candidates together offer at most {offer:,.0f} m²{detail} ({summary})"
+        )
+    if cons.max_tenants is not None and need > 0:
+        top = float(np.sort(amax)[::-1][: cons.max_tenants].sum())
+        if top < need:
+            reasons.append(
+                f"max_tenants {cons.max_tenants}: the {cons.max_tenants} largest feasible candidates together take at "
+                f"most {top:,.0f} m², min_occupancy {cons.min_occupancy:.0%} needs {need:,.0f} m²"
+            )
+    functions = sorted({enc.pool.function_columns[g] for g in problem.function[active].tolist()})
+    if len(functions) < cons.min_functions:
+        reasons.append(
+            f"min_functions {cons.min_functions} needs {cons.min_functions} distinct functions, feasible candidates "
+            f"have {len(functions)} ({', '.join(functions) or 'none'})"
+        )
+    if cons.lead is not None and cons.lead not in functions:
+        reasons.append(f"lead function {cons.lead!r}: no feasible candidate has it ({', '.join(functions)})")
+    return reasons
+
+
+def explain_infeasible(
+    building: Building, candidates: Sequence[Candidate], enc: Encoded, problem: ArrayProblem, cons: Constraints
+) -> list[str]:
+    """Necessary conditions the request fails, each as a sentence with figures (empty: none found)."""
+    summary = exclusion_summary(building, candidates, enc, cons)
+    return _must_reasons(building, candidates, enc, cons) + _capacity_reasons(problem, enc, cons, summary)
+
+
+def compare_programmes(first: Programme, second: Programme, top: int = 3) -> str:
+    """Why ``first`` scores above (or below) ``second``: the weighted components that differ most.
+
+    Examples
+    --------
+    >>> from objectmatch.results import Programme, ScoreBreakdown
+    >>> def prog(occ, conf):
+    ...     b = ScoreBreakdown(total=occ - 8 * conf, components={"occupancy": occ, "conflict": conf},
+    ...                        weights={"occupancy": 1.0, "conflict": -8.0})
+    ...     return Programme(placements={}, tenants=(), score=b.total, breakdown=b, occupancy=occ, functions=())
+    >>> compare_programmes(prog(0.9, 0.0), prog(0.95, 0.05))
+    'Programme 1 scores 0.350 higher: conflict +0.400 (less conflict), occupancy -0.050.'
+    """
+    a, b = first.breakdown.contributions, second.breakdown.contributions
+    diffs = {name: a.get(name, 0.0) - b.get(name, 0.0) for name in set(a) | set(b)}
+    ranked = sorted((d for d in diffs.items() if abs(d[1]) > 1e-12), key=lambda d: (-abs(d[1]), d[0]))[:top]
+    gap = first.score - second.score
+    head = f"Programme 1 scores {abs(gap):.3f} {'higher' if gap >= 0 else 'lower'}"
+    if not ranked:
+        return head + ": every component is the same."
+    parts = []
+    for name, d in ranked:
+        weight = first.breakdown.weights.get(name, 0.0)
+        note = f" ({'less' if d > 0 else 'more'} {LABELS.get(name, name).lower()})" if weight < 0 else ""
+        parts.append(f"{name} {d:+.3f}{note}")
+    return f"{head}: {', '.join(parts)}."
+
+
+def relaxation_text(name: str, now: object) -> str:
+    """The sentence for a constraint whose removal makes a request feasible."""
+    shown = sorted(now) if isinstance(now, frozenset) else now
+    return f"dropping {name} (now {shown!r}) would make it feasible"
+
+
+def left_out(
+    candidates: Sequence[Candidate], chosen: Mapping[str, object], reasons: Mapping[str, str], cons: Constraints
+) -> dict[str, str]:
+    """Why each candidate not in the best programme is not in it."""
+    out: dict[str, str] = {}
+    for c in candidates:
+        if c.id in chosen:
+            continue
+        if c.id in cons.exclude:
+            out[c.id] = "excluded by the constraints"
+        elif c.id in reasons:
+            out[c.id] = f"cannot come in: {reasons[c.id]}"
+        else:
+            out[c.id] = "could come in, but the programme scores higher without it"
+    return out

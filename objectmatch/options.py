@@ -1,0 +1,164 @@
+"""The options of a match, validated once and remembered by every result.
+
+:class:`ScoringOptions` are what a score depends on (weights, the terms' data, the neighbourhood's
+profile or identity network, a participation round, the assessment, the area grid);
+:class:`MatchOptions` adds what the solver needs (constraints, how many answers, how different,
+time, seed). :func:`objectmatch.match` and friends take them as keyword arguments, validate them
+here (:func:`objectmatch._params.validate`: every bad argument named at once, with its constraint
+and value) and store them in ``result.options``, so ``result.score(p)`` and ``result.check(p)``
+reproduce the solver's verdict with no arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer, field_validator
+from typing_extensions import Annotated, TypedDict
+
+from objectmatch._engine.terms import ScoreModel, Weights
+from objectmatch._params import Int, Real, param
+from objectmatch.constraints import Constraints
+from objectmatch.culture.network import IdentityNetwork
+from objectmatch.culture.profile import NeighbourhoodProfile
+
+__all__ = ["MatchOptions", "MatchParams", "ScoringOptions", "ScoringParams"]
+
+#: The largest seed: CP-SAT and numpy both take 32-bit seeds.
+MAX_SEED = 2**32 - 1
+#: The longest time limit, seconds (a day).
+MAX_TIME = 86_400.0
+
+
+def _network_to_data(network: IdentityNetwork | None) -> dict[str, Any] | None:
+    if network is None:
+        return None
+    coo = network.incidence.tocoo()
+    return {
+        "identities": list(network.identities),
+        "carriers": list(network.carriers),
+        "rows": coo.row.tolist(),
+        "cols": coo.col.tolist(),
+        "data": coo.data.tolist(),
+        "scale": network.scale,
+        "indirect": network.indirect,
+    }
+
+
+def _network_from_data(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        from scipy import sparse
+
+        shape = (len(value["carriers"]), len(value["identities"]))
+        incidence = sparse.coo_array((value["data"], (value["rows"], value["cols"])), shape=shape).tocsr()
+        return IdentityNetwork(
+            value["identities"], incidence, carriers=value["carriers"], scale=value["scale"],
+            indirect=value["indirect"],
+        )
+    if value is not None and not isinstance(value, IdentityNetwork):
+        raise ValueError(f"expected an IdentityNetwork, got {type(value).__name__}")
+    return value
+
+
+Network = Annotated[Any, PlainSerializer(_network_to_data, when_used="always")]
+
+
+class ScoringOptions(BaseModel):
+    """What a programme's score depends on besides the building, the pool and the placements."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    weights: Weights = param(Weights(), "a Weights (or a dict of weights, each in [0, 1000])")
+    score_model: ScoreModel = param(ScoreModel(), "a ScoreModel (the data the score's formulas read)")
+    profile: NeighbourhoodProfile | None = param(
+        None, "a NeighbourhoodProfile or None", "the place: its DNA and identity network enter the score"
+    )
+    network: Network = param(None, "an IdentityNetwork or None", "a custom identity network (overrides profile's)")
+    participation: Any = param(None, "a Participation or None", "a participation round: the support terms")
+    potentials: dict[str, Real] | None = param(
+        None, "a dict of function -> potential in [0, 1], or None", "default: from the hard-side assessment"
+    )
+    assess: bool = param(True, "True or False", "use the hard-side assessment (vetoes and potentials)")
+    area_step: Int = param(1, "an int in [1, 1000] (m²)", "areas are whole multiples of this", ge=1, le=1000)
+
+    @field_validator("network", mode="before")
+    @classmethod
+    def _network(cls, value: Any) -> Any:
+        return _network_from_data(value)
+
+    @field_validator("participation", mode="before")
+    @classmethod
+    def _participation(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            from objectmatch.culture import Participation  # type: ignore[attr-defined]
+
+            return Participation.model_validate(value)
+        if value is not None and not callable(getattr(value, "strengths", None)):
+            raise ValueError(f"expected a Participation, got {type(value).__name__}")
+        return value
+
+    @field_validator("potentials")
+    @classmethod
+    def _potentials(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is None:
+            return None
+        from objectmatch.vocabulary import active_vocabulary
+
+        known = set(active_vocabulary().functions)
+        for fn, p in value.items():
+            if fn not in known:
+                raise ValueError(f"unknown function {fn!r} (known: {', '.join(sorted(known))})")
+            if not 0.0 <= p <= 1.0:  # also false for NaN
+                raise ValueError(f"potential of {fn!r} is {p!r}, not in [0, 1]")
+        return dict(sorted(value.items()))
+
+    def identity_network(self) -> Any:
+        """The network scoring uses: the explicit one, else the profile's own (the place, not the applicants)."""
+        if self.network is not None:
+            return self.network
+        return self.profile.network() if self.profile is not None else None
+
+    def scoring(self) -> ScoringOptions:
+        """Just the scoring options (for ``score``)."""
+        return ScoringOptions.model_validate({k: getattr(self, k) for k in ScoringOptions.model_fields})
+
+
+class MatchOptions(ScoringOptions):
+    """Everything a match is solved with; ``result.options`` is one of these."""
+
+    constraints: Constraints = param(Constraints(), "a Constraints (or a dict of its fields)")
+    k: Int = param(10, "an int in [1, 1000]", "how many programmes to return at most", ge=1, le=1000)
+    min_difference: Real = param(
+        0.2, "a float in [0, 1]", "share of the let area in which two returned programmes differ", ge=0.0, le=1.0
+    )
+    time_limit: Real | None = param(
+        None, "a float in (0, 86400] (seconds) or None", "seconds of work; default from the pool's size",
+        gt=0.0, le=MAX_TIME,
+    )
+    seed: Int = param(0, "an int in [0, 2**32-1]", "seeds the search and CP-SAT", ge=0, le=MAX_SEED)
+    exact: bool | None = param(None, "True, False or None", "force or skip the whole-pool exact model")
+
+
+class ScoringParams(TypedDict, total=False):
+    """Keyword arguments of ``score`` (see :class:`ScoringOptions`)."""
+
+    weights: Weights | Mapping[str, float]
+    score_model: ScoreModel
+    profile: NeighbourhoodProfile | None
+    network: IdentityNetwork | None
+    participation: Any
+    potentials: Mapping[str, float] | None
+    assess: bool
+    area_step: int
+
+
+class MatchParams(ScoringParams, total=False):
+    """Keyword arguments of ``match`` (see :class:`MatchOptions`)."""
+
+    constraints: Constraints | Mapping[str, Any]
+    k: int
+    min_difference: float
+    time_limit: float | None
+    seed: int
+    exact: bool | None
