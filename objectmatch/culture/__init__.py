@@ -23,26 +23,42 @@ from objectmatch.culture._positioning import OverlapPlace, Positioning, position
 from objectmatch.culture._swot import Swot, SwotItem, SwotRules, swot
 from objectmatch.culture._view import identity_profile
 from objectmatch.culture.network import IdentityNetwork
+from objectmatch.culture.participation import (
+    PARTICIPATION_ROLES,
+    Participation,
+    ParticipationResponse,
+    ParticipationStrengths,
+    example_participation,
+    read_participation,
+    write_participation,
+)
 from objectmatch.culture.profile import LAYER_WEIGHTS, Hero, NeighbourhoodProfile, Ritual, Symbol, example_profile
 
 __all__ = [
     "CARRIES",
     "LAYER_WEIGHTS",
+    "PARTICIPATION_ROLES",
     "Hero",
     "IdentityNetwork",
     "NeighbourhoodProfile",
     "Outreach",
     "OutreachTarget",
     "OverlapPlace",
+    "Participation",
+    "ParticipationResponse",
+    "ParticipationStrengths",
     "Positioning",
     "Ritual",
     "Swot",
     "SwotItem",
     "SwotRules",
     "Symbol",
+    "example_participation",
     "example_profile",
     "identity_profile",
     "outreach",
     "positioning",
+    "read_participation",
     "swot",
+    "write_participation",
 ]
