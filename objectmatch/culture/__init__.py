@@ -18,7 +18,7 @@ The formulas, a worked example and the monotonicity proof are in ``docs/culture.
 from __future__ import annotations
 
 from objectmatch.culture._common import CARRIES
-from objectmatch.culture._outreach import Outreach, OutreachTarget, outreach
+from objectmatch.culture._outreach import Outreach, OutreachChannel, OutreachTarget, outreach
 from objectmatch.culture._positioning import OverlapPlace, Positioning, positioning
 from objectmatch.culture._swot import Swot, SwotItem, SwotRules, swot
 from objectmatch.culture._view import identity_profile
@@ -42,6 +42,7 @@ __all__ = [
     "IdentityNetwork",
     "NeighbourhoodProfile",
     "Outreach",
+    "OutreachChannel",
     "OutreachTarget",
     "OverlapPlace",
     "Participation",
