@@ -175,11 +175,17 @@ def _columns(frame: pd.DataFrame) -> tuple[dict[str, Any], list[dict[str, Any]]]
     return found, errors
 
 
+def _respondent(cell: Any) -> str | None:
+    """The respondent id of a row as far as it can be read (for messages and the duplicate check)."""
+    try:
+        return _text(cell)
+    except ValueError:
+        return None
+
+
 def _row(row: int, cells: Mapping[str, Any]) -> tuple[ParticipationResponse | None, list[dict[str, Any]]]:
     """One validated response, or the problems of its row (the field as its column, the cell as written)."""
-    rid: str | None = None
-    with contextlib.suppress(ValueError):
-        rid = _text(cells.get("respondent"))
+    rid = _respondent(cells.get("respondent"))
     data: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
     for name, cell in cells.items():
@@ -219,17 +225,20 @@ def parse_frame(frame: pd.DataFrame, roles: Sequence[str], source: str = SOURCE)
         first: dict[str, int] = {}
         for row, values in enumerate(frame.itertuples(index=False, name=None)):
             by_label = dict(zip(frame.columns, values, strict=True))
-            response, problems = _row(row, {name: by_label[label] for name, label in found.items()})
+            cells = {name: by_label[label] for name, label in found.items()}
+            response, problems = _row(row, cells)
             errors.extend(problems)
+            rid = _respondent(cells["respondent"])
+            if rid is not None and rid in first:  # checked on every row, valid or not
+                errors.append(_error(row, rid, "respondent", cells["respondent"],
+                                     f"respondent id also on row {first[rid]}: one response each"))
+            elif rid is not None:
+                first[rid] = row
             if response is None:
                 continue
             why = unknown_role(response.role, roles)
             if why is not None:
-                errors.append(_error(row, response.respondent, "role", by_label[found["role"]], why))
-            if response.respondent in first:
-                errors.append(_error(row, response.respondent, "respondent", response.respondent,
-                                     f"respondent id also on row {first[response.respondent]}: one response each"))
-            first.setdefault(response.respondent, row)
+                errors.append(_error(row, response.respondent, "role", cells["role"], why))
             responses.append(response)
     if errors:
         raise _input_error(errors, source)
