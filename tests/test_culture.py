@@ -446,6 +446,8 @@ def test_outreach_channels_hand_worked() -> None:
         ("ritual", "Street festival", 1.0, "6× a year"),
         ("symbol", "Market hall", 0.5, ""),
     ]
+    assert community.why.endswith("reach it through Community kitchen (hero), Street festival (ritual, 6× a year), "
+                                  "Market hall (place)")
     assert [c.label for c in health.channels] == ["Running club (pioneer)"]
     assert [c.label for c in green.channels] == ["Park (place)"]
     heard = outreach(programme(), parkhuis(), parkwijk(), candidates=pool(), participation=parkwijk_round())

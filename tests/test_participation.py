@@ -349,6 +349,43 @@ def test_example_relates_to_the_bundled_candidates() -> None:
     assert len(p.volunteers()) == 5  # homework help (3) and the chess club (1) stay below min_count
 
 
+# -- the documentation ---------------------------------------------------------------------------------
+
+
+def _doc_blocks(section: str | None = None) -> list[tuple[str, str | None]]:
+    """The Python blocks of docs/culture.md (of ``section`` only, if given), each with the plain block
+    printed right after it."""
+    part = (ROOT / "docs" / "culture.md").read_text("utf-8")
+    if section is not None:
+        start = part.index(section)
+        end = part.find("\n## ", start + 1)
+        part = part[start : end if end > 0 else None]
+    found = re.finditer(r"```python\n(.*?)```(?:\s*```\n(.*?)```)?", part, re.S)
+    return [(m.group(1), m.group(2)) for m in found]
+
+
+def test_participation_docs_run_and_print_what_they_say(capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = _doc_blocks("## 7. Participation")
+    assert len(blocks) == 3 and all(shown is not None for _, shown in blocks)
+    namespace: dict[str, Any] = {}
+    for code, shown in blocks:
+        exec(compile(code, "docs/culture.md", "exec"), namespace)
+        printed = capsys.readouterr().out
+        assert [line.rstrip() for line in printed.strip().splitlines()] == [
+            line.rstrip() for line in (shown or "").strip().splitlines()
+        ]
+    assert namespace["small_round"] == small()  # the docs' table is this file's TABLE
+
+
+def test_every_python_block_of_the_culture_docs_runs() -> None:
+    blocks = _doc_blocks()
+    assert len(blocks) == 4
+    namespace: dict[str, Any] = {}
+    for code, _ in blocks:
+        exec(compile(code, "docs/culture.md", "exec"), namespace)
+    assert namespace["S"].shape == (24, 24)
+
+
 # -- properties -----------------------------------------------------------------------------------------
 
 TAGS = ("green", "food", "sport", "nightlife", "logistics", "community_kitchen", "culture")
