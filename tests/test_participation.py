@@ -220,6 +220,8 @@ def test_missing_columns_and_bad_arguments() -> None:
         Participation.from_frame(TABLE.drop(columns=["role"]))
     with pytest.raises(InputError, match="did you mean 'wishes'"):
         Participation.from_frame(TABLE.rename(columns={"wishes": "wishs"}))
+    with pytest.raises(InputError, match="field '\\?\\?\\?': unknown column; known columns"):
+        Participation.from_frame(TABLE.assign(**{"???": 1}))
     with pytest.raises(TypeError, match="DataFrame"):
         Participation.from_frame(TABLE.to_dict("records"))  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="min_count"):

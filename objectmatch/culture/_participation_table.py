@@ -161,11 +161,10 @@ def _columns(frame: pd.DataFrame) -> tuple[dict[str, Any], list[dict[str, Any]]]
         try:
             refuse_fixed(free_tag(str(label)), "column")
         except ValueError as exc:
-            message = str(exc)
-            if "fixed identity" in message:
-                message += ". A participation round records what people want and do, never who they are: delete it"
-            errors.append(_error(None, None, str(label), None, message))
-            continue
+            if "fixed identity" in str(exc):
+                message = f"{exc}. A participation round records what people want and do, never who they are: delete it"
+                errors.append(_error(None, None, str(label), None, message))
+                continue
         hint = difflib.get_close_matches(key, COLUMNS, n=1)
         known = f"did you mean {hint[0]!r}?" if hint else f"known columns: {', '.join(COLUMNS)}"
         errors.append(_error(None, None, str(label), None, f"unknown column; {known}"))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Literal
+
+import numpy as np
 
 from objectmatch.models import Candidate
 from objectmatch.vocabulary import normalise_tag
@@ -42,10 +45,11 @@ def tags_match(a: str, b: str) -> bool:
     >>> tags_match("community_kitchen", "kitchen"), tags_match("repair_cafe", "bike_repair")
     (True, False)
     """
-    if a == b:
-        return True
-    wa, wb = set(a.split("_")), set(b.split("_"))
-    return wa <= wb or wb <= wa
+    return a == b or _words_match(frozenset(a.split("_")), frozenset(b.split("_")))
+
+
+def _words_match(a: frozenset[str], b: frozenset[str]) -> bool:
+    return a <= b or b <= a
 
 
 def activity_tag(candidate: Candidate) -> str | None:
@@ -73,10 +77,20 @@ def candidate_match(candidate: Candidate, tag: str, side: Side) -> float:
     >>> candidate_match(bakery, "logistics", "objection")
     1.0
     """
-    weight = float(candidate.identities.get(tag, 0.0))
-    if tag == candidate.function or tag in candidate.offers or (side == "objection" and tag in candidate.needs):
-        return 1.0
-    activity = activity_tag(candidate)
-    if activity is not None and tags_match(activity, tag):
-        return 1.0
-    return weight
+    return float(match_rows([candidate], [tag], side)[0, 0])
+
+
+def match_rows(candidates: Sequence[Candidate], tags: Sequence[str], side: Side) -> np.ndarray:
+    """:func:`candidate_match` for every candidate (rows) and tag (columns), each activity read once."""
+    tag_words = [frozenset(t.split("_")) for t in tags]
+    out = np.zeros((len(candidates), len(tags)))
+    for k, candidate in enumerate(candidates):
+        activity = activity_tag(candidate)
+        words = frozenset(activity.split("_")) if activity is not None else None
+        brings = candidate.offers | candidate.needs if side == "objection" else candidate.offers
+        for j, tag in enumerate(tags):
+            if tag == candidate.function or tag in brings or (words is not None and _words_match(words, tag_words[j])):
+                out[k, j] = 1.0
+            else:
+                out[k, j] = candidate.identities.get(tag, 0.0)
+    return out
