@@ -213,10 +213,7 @@ class Participation(_Model):
 
     @property
     def respondents(self) -> int:
-        """How many responses the round holds."""
-        return len(self.responses)
-
-    def __len__(self) -> int:
+        """How many responses the round holds (no ``__len__``: an empty round is still a round, not falsy)."""
         return len(self.responses)
 
     def __iter__(self) -> Iterator[ParticipationResponse]:  # type: ignore[override]
