@@ -42,6 +42,7 @@ __all__ = [
     "Participation",
     "ParticipationResponse",
     "ParticipationStrengths",
+    "VolunteerGroup",
     "example_participation",
     "read_participation",
     "write_participation",
