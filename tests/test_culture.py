@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from importlib import resources
 from typing import Any
 
@@ -13,18 +14,21 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from objectmatch import Building, Candidate, Location, Programme, ScoreBreakdown, Vocabulary
+from objectmatch import Building, Candidate, Location, Programme, ScoreBreakdown, Vocabulary, load_example
 from objectmatch.culture import (
     Hero,
     IdentityNetwork,
     NeighbourhoodProfile,
     Outreach,
+    OutreachChannel,
+    Participation,
     Positioning,
     Ritual,
     Swot,
     SwotItem,
     SwotRules,
     Symbol,
+    example_participation,
     example_profile,
     identity_profile,
     outreach,
@@ -387,6 +391,98 @@ def test_outreach_edges() -> None:
         outreach(programme(), parkhuis(), parkwijk(), top=-1, candidates=pool())
 
 
+# -- the participation round in SWOT and outreach ------------------------------------------------
+
+
+def parkwijk_round() -> Participation:
+    """Six residents wish for green; five workers wish for food (0.5) and swimming, object to the gym and
+    would help run the cafe; five residents would run a community kitchen, five visitors a garden."""
+    rows: list[dict[str, Any]] = [
+        {"respondent": f"g{i}", "role": "resident", "wishes": {"green": 1.0}} for i in range(6)
+    ]
+    rows += [
+        {"respondent": f"f{i}", "role": "worker", "wishes": {"food": 0.5, "swimming": 1.0},
+         "objections": {"gym": 1.0}, "helps": "cafe"}
+        for i in range(5)
+    ]
+    rows += [
+        {"respondent": f"k{i}", "role": "resident", "helps": "community kitchen",
+         "initiative": "Keuken" if i == 0 else None}
+        for i in range(5)
+    ]
+    rows += [{"respondent": f"t{i}", "role": "visitor", "helps": "garden"} for i in range(5)]
+    return Participation(responses=rows)
+
+
+def test_swot_hears_the_participation_round_hand_worked() -> None:
+    base = swot(programme(), parkhuis(), pool(), parkwijk())
+    heard = swot(programme(), parkhuis(), pool(), parkwijk(), participation=parkwijk_round())
+    added = [it for it in heard.items if it not in base.items]
+    assert set(base.items) <= set(heard.items)  # the round adds items and changes none
+    s = {tag: -math.expm1(-w / 10) for tag, w in {"green": 6.0, "food": 2.5, "five": 5.0}.items()}
+    assert [(it.kind, it.identities, it.candidates, it.value) for it in added] == [
+        ("strength", (), ("cafe",), s["five"]),  # 5 volunteers would help run the cafe
+        ("strength", ("food",), ("cafe",), s["food"]),  # wished for, and the cafe is in
+        ("opportunity", ("green",), ("garden",), s["green"]),  # wished for, missing; the garden would bring it
+        ("opportunity", (), (), s["five"]),  # swimming: nobody in the pool offers it
+        ("threat", (), ("gym",), s["five"]),  # objected to, and present through the gym's activity
+    ]
+    texts = [it.text for it in added]
+    assert texts[1] == "meets a wish: 'food' wished for by 5 respondents (strength 0.22), through Cafe"
+    assert "'swimming' wished for by 5 respondents" in texts[3] and "nobody in the pool" in texts[3]
+    assert texts[4] == "objected to: 'gym' by 5 respondents (strength 0.39), present through Gym"
+    assert texts[0].startswith("carried by the neighbourhood: 5 respondents offered to help run 'cafe'")
+    few = Participation(responses=parkwijk_round().responses, min_count=7)
+    assert swot(programme(), parkhuis(), pool(), parkwijk(), participation=few) == base  # nothing from < 7
+    with pytest.raises(TypeError, match="participation"):
+        swot(programme(), parkhuis(), pool(), parkwijk(), participation={"green": 1.0})  # type: ignore[arg-type]
+
+
+def test_outreach_channels_hand_worked() -> None:
+    plain = outreach(programme(), parkhuis(), parkwijk(), candidates=pool())
+    community, health, green = plain
+    assert [(c.kind, c.name, c.weight, c.detail) for c in community.channels] == [
+        ("hero", "Community kitchen", 1.0, ""),
+        ("ritual", "Street festival", 1.0, "6× a year"),
+        ("symbol", "Market hall", 0.5, ""),
+    ]
+    assert community.why.endswith("reach it through Community kitchen (hero), Street festival (ritual, 6× a year), "
+                                  "Market hall (place)")
+    assert [c.label for c in health.channels] == ["Running club (pioneer)"]
+    assert [c.label for c in green.channels] == ["Park (place)"]
+    heard = outreach(programme(), parkhuis(), parkwijk(), candidates=pool(), participation=parkwijk_round())
+    assert [(t.identity, t.strength) for t in heard] == [(t.identity, t.strength) for t in plain]  # same ranking
+    community, _, green = heard
+    volunteers = [(c.name, c.weight, c.respondents, c.detail) for c in community.channels if c.kind == "volunteers"]
+    # 'community kitchen' names the identity; the cafe's volunteers reach it through the cafe (community 0.5)
+    assert volunteers == [("community_kitchen", 1.0, 5, "Keuken"), ("cafe", 0.5, 5, "")]
+    assert [c.kind for c in community.channels] == ["hero", "volunteers", "volunteers", "ritual", "symbol"]
+    assert [c.label for c in green.channels] == ["5 volunteers for garden", "Park (place)"]  # via the garden
+    assert community.why.endswith(
+        "reach it through Community kitchen (hero), 5 volunteers for community kitchen (Keuken), "
+        "5 volunteers for cafe and 2 more"
+    )
+    assert "community_kitchen" in heard.to_frame()["channels"][0].replace(" ", "_")
+    assert Outreach.model_validate_json(heard.model_dump_json()) == heard
+    with pytest.raises(ValidationError):
+        OutreachChannel(kind="volunteers", name="x", weight=1.5)
+
+
+def test_example_round_against_a_draft_programme() -> None:
+    building, candidates = load_example()
+    draft = programme({"cafe-de-kade": {0: 250.0}, "podium-radar": {0: 430.0}, "werkplaats-west": {1: 880.0}},
+                      lettable=building.lettable_area)
+    result = swot(draft, building, candidates, example_profile(), participation=example_participation())
+    threats = {it.text.split(" by ")[0]: it for it in result.threats if it.text.startswith("objected")}
+    assert threats["objected to: 'nightlife'"].candidates == ("podium-radar",)
+    assert "by 56 respondents" in threats["objected to: 'nightlife'"].text
+    missed = {it.text.split("'")[1] for it in result.opportunities if it.text.startswith("a wish")}
+    assert {"green", "swimming", "childcare"} <= missed
+    reach = outreach(draft, building, example_profile(), candidates=candidates, participation=example_participation())
+    assert any(c.kind == "volunteers" for t in reach for c in t.channels)
+    assert all(c.respondents is None or c.respondents >= 5 for t in reach for c in t.channels)
+
+
 # -- the bundled example ----------------------------------------------------------------------------
 
 
@@ -530,6 +626,44 @@ def test_swot_positioning_outreach_invariants(
     assert strengths == sorted(strengths, reverse=True) and all(0 < s <= 1 for s in strengths)
     assert not set(pos.hearts) & {t.identity for t in targets}
     assert frozen == ([c.model_dump() for c in cands], prog.model_dump(), profile.model_dump())
+
+
+round_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "role": st.sampled_from(["resident", "worker"]),
+            "wishes": st.dictionaries(IDENTITIES | st.sampled_from(["office", "sport", "gym", "swimming"]), weights,
+                                      max_size=2),
+            "helps": st.none() | st.sampled_from(["c0", "c1", "gym", "kitchen"]),
+        }
+    ),
+    max_size=20,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(scenarios(), round_rows, st.integers(1, 4))
+def test_participation_only_adds_to_swot_and_channels(
+    scenario: tuple[Programme, Building, list[Candidate], NeighbourhoodProfile],
+    rows: list[dict[str, Any]],
+    min_count: int,
+) -> None:
+    prog, building, cands, profile = scenario
+    voice = Participation(responses=[{"respondent": f"r{i}", **r} for i, r in enumerate(rows)], min_count=min_count)
+    plain, heard = swot(prog, building, cands, profile), swot(prog, building, cands, profile, participation=voice)
+    assert set(plain.items) <= set(heard.items)
+    for item in set(heard.items) - set(plain.items):
+        assert 0.0 <= item.value <= 1.0 and all(fixed_identity_reason(t) is None for t in item.identities)
+        counts = [int(n) for n in re.findall(r"(\d+) respondents", item.text)]
+        assert counts and all(n >= min_count for n in counts)
+    targets = outreach(prog, building, profile, top=4, candidates=cands)
+    voiced = outreach(prog, building, profile, top=4, candidates=cands, participation=voice)
+    assert [(t.identity, t.strength, t.candidates) for t in voiced] == [
+        (t.identity, t.strength, t.candidates) for t in targets
+    ]
+    for t, v in zip(targets, voiced, strict=True):
+        assert set(t.channels) <= set(v.channels)
+        assert all(c.respondents >= min_count for c in v.channels if c.respondents is not None)
 
 
 @settings(max_examples=30, deadline=None)

@@ -18,31 +18,50 @@ The formulas, a worked example and the monotonicity proof are in ``docs/culture.
 from __future__ import annotations
 
 from objectmatch.culture._common import CARRIES
-from objectmatch.culture._outreach import Outreach, OutreachTarget, outreach
+from objectmatch.culture._outreach import Outreach, OutreachChannel, OutreachTarget, outreach
 from objectmatch.culture._positioning import OverlapPlace, Positioning, positioning
 from objectmatch.culture._swot import Swot, SwotItem, SwotRules, swot
 from objectmatch.culture._view import identity_profile
 from objectmatch.culture.network import IdentityNetwork
+from objectmatch.culture.participation import (
+    PARTICIPATION_ROLES,
+    Participation,
+    ParticipationResponse,
+    ParticipationStrengths,
+    VolunteerGroup,
+    example_participation,
+    read_participation,
+    write_participation,
+)
 from objectmatch.culture.profile import LAYER_WEIGHTS, Hero, NeighbourhoodProfile, Ritual, Symbol, example_profile
 
 __all__ = [
     "CARRIES",
     "LAYER_WEIGHTS",
+    "PARTICIPATION_ROLES",
     "Hero",
     "IdentityNetwork",
     "NeighbourhoodProfile",
     "Outreach",
+    "OutreachChannel",
     "OutreachTarget",
     "OverlapPlace",
+    "Participation",
+    "ParticipationResponse",
+    "ParticipationStrengths",
     "Positioning",
     "Ritual",
     "Swot",
     "SwotItem",
     "SwotRules",
     "Symbol",
+    "VolunteerGroup",
+    "example_participation",
     "example_profile",
     "identity_profile",
     "outreach",
     "positioning",
+    "read_participation",
     "swot",
+    "write_participation",
 ]

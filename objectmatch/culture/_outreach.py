@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
 
 from objectmatch.culture._common import CARRIES, _identity, _Model
-from objectmatch.culture._view import _dna_of, _fmt, _hearts, _ranked, _view, _view_of_profile
+from objectmatch.culture._tags import tags_match
+from objectmatch.culture._view import _dna_of, _fmt, _hearts, _ranked, _View, _view, _view_of_profile
 from objectmatch.culture.network import IdentityNetwork
-from objectmatch.culture.profile import NeighbourhoodProfile
+from objectmatch.culture.participation import Participation
+from objectmatch.culture.profile import Hero, NeighbourhoodProfile, Ritual
 from objectmatch.models import Building, Candidate, check_unique_ids
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,8 +22,34 @@ if TYPE_CHECKING:  # pragma: no cover
     from objectmatch.results import Programme
 
 
+ChannelKind = Literal["hero", "volunteers", "ritual", "symbol"]
+_KIND_ORDER: dict[str, int] = {"hero": 0, "volunteers": 1, "ritual": 2, "symbol": 3}
+
+
+class OutreachChannel(_Model):
+    """A way into an identity network that the neighbourhood already holds: one of its heroes
+    (pioneers and key organisations), rituals and events, symbols and places, or a group of
+    volunteers from a participation round (``respondents`` of them; never who they are)."""
+
+    kind: ChannelKind
+    name: str = Field(description="the carrier's name, or the activity the volunteers offered to help run")
+    weight: float = Field(ge=0, le=1, description="how strongly it carries the identity")
+    detail: str = Field(default="", description="a ritual's schedule, 'pioneer', the volunteers' initiatives")
+    respondents: int | None = Field(default=None, ge=1, description="volunteers only: how many offered")
+
+    @property
+    def label(self) -> str:
+        """The channel in a few words, for a sentence."""
+        if self.kind == "volunteers":
+            named = f" ({self.detail})" if self.detail else ""
+            return f"{self.respondents} volunteers for {self.name.replace('_', ' ')}{named}"
+        what = {"hero": "pioneer" if self.detail == "pioneer" else "hero", "ritual": "ritual", "symbol": "place"}
+        when = f", {self.detail}" if self.kind == "ritual" and self.detail else ""
+        return f"{self.name} ({what[self.kind]}{when})"
+
+
 class OutreachTarget(_Model):
-    """An identity network to approach for the vacant area, and why."""
+    """An identity network to approach for the vacant area, why, and through whom."""
 
     identity: str
     strength: float = Field(ge=0, le=1, description="connection x (1 + dna) / 2: the ranking number")
@@ -30,6 +58,9 @@ class OutreachTarget(_Model):
     via: tuple[str, ...] = Field(description="the hearts it connects to, strongest link first")
     why: str
     candidates: tuple[str, ...] = Field(default=(), description="pool candidates carrying it that fit the vacant area")
+    channels: tuple[OutreachChannel, ...] = Field(
+        default=(), description="the neighbourhood's heroes, volunteers, rituals and places that carry it"
+    )
 
     @field_validator("identity")
     @classmethod
@@ -54,7 +85,7 @@ class Outreach(_Model):
         return self.targets[index]
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per target: identity, strength, connection, dna, via, candidates, why."""
+        """One row per target: identity, strength, connection, dna, via, candidates, channels, why."""
         import pandas as pd
 
         rows = [
@@ -65,11 +96,13 @@ class Outreach(_Model):
                 "dna": t.dna,
                 "via": ", ".join(t.via),
                 "candidates": ", ".join(t.candidates),
+                "channels": "; ".join(c.label for c in t.channels),
                 "why": t.why,
             }
             for t in self.targets
         ]
-        return pd.DataFrame(rows, columns=["identity", "strength", "connection", "dna", "via", "candidates", "why"])
+        columns = ["identity", "strength", "connection", "dna", "via", "candidates", "channels", "why"]
+        return pd.DataFrame(rows, columns=columns)
 
     def __str__(self) -> str:
         if not self.targets:
@@ -89,6 +122,7 @@ def outreach(
     network: IdentityNetwork | None = None,
     max_hearts: int = 3,
     examples: int = 3,
+    participation: Participation | None = None,
 ) -> Outreach:
     """The identity networks most connected to the programme's identity, for the area still vacant.
 
@@ -99,6 +133,13 @@ def outreach(
     ``strength > 0`` are returned, each with up to ``examples`` pool candidates outside the programme
     that carry it (weight ``>= CARRIES``) and fit the vacant area (``area_min <= vacant``). No targets
     when nothing is vacant.
+
+    Each target lists the **channels** into its network that the neighbourhood already holds: the
+    profile's heroes, rituals and symbols that carry the identity (weight ``>= CARRIES``) and, with a
+    ``participation`` round, the volunteers (``min_count`` respected) who offered to help run an
+    activity that names the identity or matches the activity of a pool candidate carrying it
+    (weight ``>= CARRIES``). People first: heroes, volunteers, rituals, places; within a kind the
+    strongest carrier first. ``why`` names the first ``examples`` of them.
 
     ``candidates`` is the pool (it must contain the programme's tenants: a programme holds only
     ids); it may be left out only when the programme carries its identity profile as an
@@ -122,6 +163,8 @@ def outreach(
     >>> result = outreach(p, building, profile, top=3, candidates=[gym, physio])
     >>> [(t.identity, round(t.strength, 4), t.candidates) for t in result]
     [('health', 0.6321, ('physio',))]
+    >>> [c.label for c in result[0].channels]
+    ['Run club (hero)']
     """
     if top < 0:
         raise ValueError(f"top must be 0 or more, got {top}")
@@ -139,14 +182,22 @@ def outreach(
         neighbourhood = profile or NeighbourhoodProfile(name=building.location.neighbourhood)
         network = IdentityNetwork.from_profile(neighbourhood, pool)
     if candidates is None and isinstance(own, Mapping):
-        view = _view_of_profile(programme, building, own, dna, extra_identities=network.identities)
+        view = _view_of_profile(programme, building, own, dna, network.identities, participation)
     else:
-        view = _view(programme, building, pool, dna, extra_identities=network.identities)
+        view = _view(programme, building, pool, dna, network.identities, participation)
     hearts = _hearts(view, max_hearts)
-    vacant = view.vacant_area
-    if vacant <= 1e-9 or not hearts or top == 0:
-        return Outreach(vacant_area=vacant, hearts=hearts, targets=())
+    if view.vacant_area <= 1e-9 or not hearts or top == 0:
+        return Outreach(vacant_area=view.vacant_area, hearts=hearts, targets=())
+    targets = _targets(view, network, hearts, top=top, examples=examples)
+    channelled = [_with_channels(t, view, profile, examples) for t in targets]
+    return Outreach(vacant_area=view.vacant_area, hearts=hearts, targets=tuple(channelled))
 
+
+def _targets(
+    view: _View, network: IdentityNetwork, hearts: dict[str, float], *, top: int, examples: int
+) -> list[OutreachTarget]:
+    """The ``top`` identities ranked by connection to the hearts and presence in the neighbourhood."""
+    vacant = view.vacant_area
     heart_tags = list(hearts)
     heart_w = np.array([hearts[t] for t in heart_tags])
     full = network.matrix(view.identities)
@@ -178,4 +229,42 @@ def outreach(
                 candidates=tuple(view.pool[k].id for k in chosen),
             )
         )
-    return Outreach(vacant_area=vacant, hearts=hearts, targets=tuple(targets))
+    return targets
+
+
+def _with_channels(
+    target: OutreachTarget, view: _View, profile: NeighbourhoodProfile | None, examples: int
+) -> OutreachTarget:
+    channels = _channels(target.identity, view, profile)
+    if not channels or examples < 1:
+        return target.model_copy(update={"channels": channels})
+    more = f" and {len(channels) - examples} more" if len(channels) > examples else ""
+    why = f"{target.why}; reach it through {', '.join(c.label for c in channels[:examples])}{more}"
+    return target.model_copy(update={"channels": channels, "why": why})
+
+
+def _channels(tag: str, view: _View, profile: NeighbourhoodProfile | None) -> tuple[OutreachChannel, ...]:
+    """Every channel into ``tag``'s network, people first, strongest carrier first."""
+    found: list[OutreachChannel] = []
+    for layer, item in profile.layers() if profile is not None else ():
+        weight = item.identities.get(tag, 0.0)
+        if weight < CARRIES:
+            continue
+        detail = ""
+        if isinstance(item, Hero) and item.pioneer:
+            detail = "pioneer"
+        elif isinstance(item, Ritual):
+            detail = item.when or (f"{item.per_year:g}× a year" if item.per_year is not None else "")
+        kind: ChannelKind = "hero" if layer == "heroes" else "ritual" if layer == "rituals" else "symbol"
+        found.append(OutreachChannel(kind=kind, name=item.name, weight=weight, detail=detail))
+    if view.voice is not None:
+        column = view.identities.index(tag) if tag in view.identities else None
+        for group in view.voice.volunteers:
+            weight = 1.0 if tags_match(group.activity, tag) else 0.0
+            if column is not None:  # or through pool candidates whose activity they would help run
+                carriers = [k for k, groups in enumerate(view.voice.carried) if group in groups]
+                weight = max([weight, *(float(view.weights[k, column]) for k in carriers)])
+            if weight >= CARRIES:
+                found.append(OutreachChannel(kind="volunteers", name=group.activity, weight=min(weight, 1.0),
+                                             detail="; ".join(group.initiatives), respondents=group.respondents))
+    return tuple(sorted(found, key=lambda c: (_KIND_ORDER[c.kind], -c.weight, c.name)))

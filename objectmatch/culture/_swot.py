@@ -11,10 +11,11 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from objectmatch.culture._common import CARRIES, _Model
-from objectmatch.culture._view import _dna_of, _ranked, _tenant_carriers, _View, _view
+from objectmatch.culture._view import _dna_of, _ranked, _Side, _tenant_carriers, _View, _view, _Voice
+from objectmatch.culture.participation import Participation, saturate
 from objectmatch.culture.profile import NeighbourhoodProfile
 from objectmatch.models import Building, Candidate
-from objectmatch.vocabulary import fixed_identity_reason
+from objectmatch.vocabulary import active_vocabulary, fixed_identity_reason
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -137,6 +138,7 @@ def swot(
     profile: NeighbourhoodProfile | None = None,
     *,
     rules: SwotRules | None = None,
+    participation: Participation | None = None,
 ) -> Swot:
     """SWOT of ``programme`` against its neighbourhood (``profile``, else ``building.location.dna``).
 
@@ -154,6 +156,15 @@ def swot(
       tenants; a tenant's noise above a neighbour's tolerance on the same or an adjacent floor, value
       ``(noise - tolerance) / 3``.
 
+    With a ``participation`` round (:class:`Participation`), its reported wishes and objections
+    (:meth:`Participation.strengths`: ``min_count`` respected) are read against the tenants: a tag
+    is present when a tenant carries it with a match ``>= carries``
+    (:meth:`ParticipationStrengths.match_matrix`). A wish present is a strength, a wish missing
+    an opportunity (naming up to ``examples`` pool candidates that would meet it), an objection
+    present a threat, each with its respondent count in the text and the round's strength as
+    value; a tenant whose activity volunteers offered to help run (:meth:`Participation.carries`)
+    is a strength, value ``1 - exp(-volunteers / saturation)``.
+
     Within a quadrant items are sorted by value (highest first). See docs/culture.md.
 
     Examples
@@ -169,14 +180,37 @@ def swot(
     """
     rules = rules or SwotRules()
     dna = _dna_of(building, profile)
-    view = _view(programme, building, candidates, dna)
+    view = _view(programme, building, candidates, dna, participation=participation)
+    strengths, weaknesses, opportunities = _identity_items(view, rules)
+    threats = _threats(view, building, rules)
+    if view.voice is not None:
+        voice = _voice_items(view, view.voice, rules)
+        strengths += voice["strength"]
+        opportunities += voice["opportunity"]
+        threats += voice["threat"]
+
+    def ordered(items: list[SwotItem]) -> tuple[SwotItem, ...]:
+        ranked = sorted(items, key=lambda it: (-it.value, it.identities, it.candidates, it.text))
+        return tuple(ranked if rules.max_items is None else ranked[: rules.max_items])
+
+    return Swot(
+        strengths=ordered(strengths),
+        weaknesses=ordered(weaknesses),
+        opportunities=ordered(opportunities),
+        threats=ordered(threats),
+        programme_identities={t: float(v) for t, v in zip(view.identities, view.profile, strict=True) if v > 0},
+        dna=dict(dna),
+    )
+
+
+def _identity_items(view: _View, rules: SwotRules) -> tuple[list[SwotItem], list[SwotItem], list[SwotItem]]:
+    """Strengths, weaknesses and opportunities of the programme's identity against the DNA."""
     d, p = view.dna, view.profile
     tenant_set = set(view.tenants)
     outside = [k for k in range(len(view.pool)) if k not in tenant_set]
     strengths: list[SwotItem] = []
     weaknesses: list[SwotItem] = []
     opportunities: list[SwotItem] = []
-    threats: list[SwotItem] = []
 
     for j in np.flatnonzero((d >= rules.present) & (p >= rules.adds)).tolist():
         tag, carriers = view.identities[j], _tenant_carriers(view, j, 1e-12)
@@ -230,21 +264,51 @@ def swot(
                     value=float(view.weights[chosen[0], j]),
                 )
             )
+    return strengths, weaknesses, opportunities
 
-    threats.extend(_threats(view, building, rules))
 
-    def ordered(items: list[SwotItem]) -> tuple[SwotItem, ...]:
-        ranked = sorted(items, key=lambda it: (-it.value, it.identities, it.candidates, it.text))
-        return tuple(ranked if rules.max_items is None else ranked[: rules.max_items])
+def _carrying(side: _Side, column: int, positions: Iterable[int], threshold: float) -> list[int]:
+    """Pool positions whose match with the side's tag is at least ``threshold``, strongest first."""
+    return sorted((k for k in positions if side.match[k, column] >= threshold), key=lambda k: -side.match[k, column])
 
-    return Swot(
-        strengths=ordered(strengths),
-        weaknesses=ordered(weaknesses),
-        opportunities=ordered(opportunities),
-        threats=ordered(threats),
-        programme_identities={t: float(v) for t, v in zip(view.identities, p, strict=True) if v > 0},
-        dna=dict(dna),
-    )
+
+def _voice_items(view: _View, voice: _Voice, rules: SwotRules) -> dict[SwotKind, list[SwotItem]]:
+    """What a participation round adds: wishes met (strengths) or missed (opportunities), objections
+    present (threats), tenants volunteers would help run (strengths). Value: the round's strength."""
+    known = frozenset(active_vocabulary().identities)
+    tenant_set = set(view.tenants)
+    outside = [k for k in range(len(view.pool)) if k not in tenant_set]
+    items: dict[SwotKind, list[SwotItem]] = {"strength": [], "opportunity": [], "threat": []}
+
+    def item(kind: SwotKind, tag: str, text: str, positions: list[int], value: float) -> None:
+        ids = tuple(view.pool[k].id for k in positions)
+        items[kind].append(SwotItem(kind=kind, text=text, identities=(tag,) if tag in known else (),
+                                    candidates=ids, value=value))
+
+    for j, tag in enumerate(voice.wish.tags):
+        heard = f"'{tag}' wished for by {voice.wish.respondents[j]} respondents (strength {voice.wish.strength[j]:.2f})"
+        present = _carrying(voice.wish, j, view.tenants, rules.carries)
+        if present:
+            item("strength", tag, f"meets a wish: {heard}, through {view.names(present)}", present,
+                 float(voice.wish.strength[j]))
+            continue
+        chosen = _carrying(voice.wish, j, outside, rules.carries)[: rules.examples]
+        offer = f"; in the pool: {view.names(chosen)}" if chosen else "; nobody in the pool offers it"
+        item("opportunity", tag, f"a wish the programme misses: {heard}{offer}", chosen,
+             float(voice.wish.strength[j]))
+    for j, tag in enumerate(voice.objection.tags):
+        present = _carrying(voice.objection, j, view.tenants, rules.carries)
+        if present:
+            item("threat", tag, f"objected to: '{tag}' by {voice.objection.respondents[j]} respondents (strength "
+                 f"{voice.objection.strength[j]:.2f}), present through {view.names(present)}", present,
+                 float(voice.objection.strength[j]))
+    for k in view.tenants:
+        for group in voice.carried[k]:
+            named = f" ({'; '.join(group.initiatives)})" if group.initiatives else ""
+            item("strength", "", f"carried by the neighbourhood: {group.respondents} respondents offered to help run "
+                 f"'{group.activity}'{named}, the activity of {view.pool[k].name}", [k],
+                 saturate(group.respondents, voice.saturation))
+    return items
 
 
 def _threats(view: _View, building: Building, rules: SwotRules) -> list[SwotItem]:

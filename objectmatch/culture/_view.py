@@ -10,11 +10,55 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from objectmatch.culture._common import _identity
+from objectmatch.culture._tags import activity_tag, tags_match
+from objectmatch.culture.participation import Participation, VolunteerGroup
 from objectmatch.culture.profile import NeighbourhoodProfile
 from objectmatch.models import Building, Candidate, check_unique_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from objectmatch.results import Programme
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of a participation round (wishes or objections) against the pool."""
+
+    tags: tuple[str, ...]
+    strength: np.ndarray  # per tag
+    respondents: tuple[int, ...]  # per tag
+    match: np.ndarray  # pool x tags: how strongly each candidate carries each tag
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """A participation round's reported figures against the pool (min_count already applied)."""
+
+    wish: _Side
+    objection: _Side
+    volunteers: tuple[VolunteerGroup, ...]
+    carried: tuple[tuple[VolunteerGroup, ...], ...]  # per pool candidate: volunteers who would help run it
+    saturation: float
+
+
+def _voice(participation: Participation | None, pool: tuple[Candidate, ...]) -> _Voice | None:
+    if participation is None:
+        return None
+    if not isinstance(participation, Participation):
+        raise TypeError(f"participation must be a Participation or None, got {type(participation).__name__}")
+    strengths = participation.strengths()
+    sides = {
+        side: _Side(
+            tags=tuple(getattr(strengths, side)),
+            strength=np.array(list(getattr(strengths, side).values()), dtype=np.float64),
+            respondents=tuple(getattr(strengths, f"{side}_respondents").values()),
+            match=strengths.match_matrix(pool, side),
+        )
+        for side in ("wish", "objection")
+    }
+    groups = participation.volunteer_groups()
+    tags = [activity_tag(c) for c in pool]
+    carried = tuple(tuple(g for g in groups if t is not None and tags_match(g.activity, t)) for t in tags)
+    return _Voice(sides["wish"], sides["objection"], groups, carried, participation.saturation)
 
 
 @dataclass(frozen=True)
@@ -31,6 +75,7 @@ class _View:
     dna: np.ndarray
     let_area: float
     vacant_area: float
+    voice: _Voice | None = None  # the participation round, when one was given
 
     def names(self, positions: Iterable[int], limit: int = 3) -> str:
         """Candidate names for a sentence: the first ``limit``, then how many more."""
@@ -53,6 +98,7 @@ def _view(
     candidates: Iterable[Candidate],
     dna: Mapping[str, float],
     extra_identities: Iterable[str] = (),
+    participation: Participation | None = None,
 ) -> _View:
     pool = tuple(check_unique_ids(candidates))
     position = {c.id: k for k, c in enumerate(pool)}
@@ -91,6 +137,7 @@ def _view(
         dna=dna_vec,
         let_area=let,
         vacant_area=max(building.lettable_area - let, 0.0),
+        voice=_voice(participation, pool),
     )
 
 
@@ -100,6 +147,7 @@ def _view_of_profile(
     identities_given: Mapping[str, float],
     dna: Mapping[str, float],
     extra_identities: Iterable[str] = (),
+    participation: Participation | None = None,
 ) -> _View:
     """A view without a pool, from an identity profile the programme carries itself."""
     given = {_identity(t): float(v) for t, v in identities_given.items()}
@@ -116,6 +164,7 @@ def _view_of_profile(
         dna=np.array([dna.get(t, 0.0) for t in identities], dtype=np.float64),
         let_area=let,
         vacant_area=max(building.lettable_area - let, 0.0),
+        voice=_voice(participation, ()),
     )
 
 
