@@ -21,6 +21,7 @@ from objectmatch._engine.terms import ScoreModel, Weights
 from objectmatch._params import Int, Real, param
 from objectmatch.constraints import Constraints
 from objectmatch.culture.network import IdentityNetwork
+from objectmatch.culture.participation import Participation
 from objectmatch.culture.profile import NeighbourhoodProfile
 
 __all__ = ["MatchOptions", "MatchParams", "ScoringOptions", "ScoringParams"]
@@ -75,7 +76,9 @@ class ScoringOptions(BaseModel):
         None, "a NeighbourhoodProfile or None", "the place: its DNA and identity network enter the score"
     )
     network: Network = param(None, "an IdentityNetwork or None", "a custom identity network (overrides profile's)")
-    participation: Any = param(None, "a Participation or None", "a participation round: the support terms")
+    participation: Participation | None = param(
+        None, "a Participation or None", "a participation round: the support and objection terms"
+    )
     potentials: dict[str, Real] | None = param(
         None, "a dict of function -> potential in [0, 1], or None", "default: from the hard-side assessment"
     )
@@ -86,17 +89,6 @@ class ScoringOptions(BaseModel):
     @classmethod
     def _network(cls, value: Any) -> Any:
         return _network_from_data(value)
-
-    @field_validator("participation", mode="before")
-    @classmethod
-    def _participation(cls, value: Any) -> Any:
-        if isinstance(value, Mapping):
-            from objectmatch.culture import Participation  # type: ignore[attr-defined]
-
-            return Participation.model_validate(value)
-        if value is not None and not callable(getattr(value, "strengths", None)):
-            raise ValueError(f"expected a Participation, got {type(value).__name__}")
-        return value
 
     @field_validator("potentials")
     @classmethod
@@ -147,7 +139,7 @@ class ScoringParams(TypedDict, total=False):
     score_model: ScoreModel
     profile: NeighbourhoodProfile | None
     network: IdentityNetwork | None
-    participation: Any
+    participation: Participation | None
     potentials: Mapping[str, float] | None
     assess: bool
     area_step: int

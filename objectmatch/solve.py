@@ -33,7 +33,7 @@ from objectmatch._engine.areas import allocate
 from objectmatch._engine.encode import Encoded, IntArray
 from objectmatch._engine.problem import ArrayProblem, RuleInputs, from_terms
 from objectmatch._engine.scorer import term_arrays
-from objectmatch._engine.search import WORK_PER_SECOND, Search
+from objectmatch._engine.search import WORK_PER_SECOND, Found, Search
 from objectmatch._engine.terms import agreed_rent
 from objectmatch._params import validate
 from objectmatch.constraints import Constraints, check
@@ -53,8 +53,9 @@ EXACT_TIME = 10.0
 #: and the status says so).
 WALL_SLACK = 0.1
 WALL_CONSTANT = 0.5
-#: Share of the budget the search gets before the exact model of a small pool.
+#: Share of the budget the search gets before the exact model of a small pool (at most EXACT_SEARCH_CAP s).
 SEARCH_SHARE_EXACT = 0.1
+EXACT_SEARCH_CAP = 0.3
 #: Share of the budget the best programme's search gets (without, with runners-up to find).
 ALTERNATIVE_SHARE = {False: 1.0, True: 0.6}
 
@@ -230,23 +231,31 @@ class Outcome:
     solver: str = "search"
 
 
-def _search(problem: ArrayProblem, seconds: float, seed: int, deadline: float) -> tuple[list[tuple[IntArray, float]], int, bool]:
+def _search(
+    problem: ArrayProblem, seconds: float, seed: int, deadline: float, start: Found | None = None
+) -> tuple[list[Found], int, bool]:
     search = Search(problem, seed=seed)
-    found = search.run(int(seconds * WORK_PER_SECOND), deadline=deadline)
-    return [(f.areas, f.value) for f in found.found], found.work, found.clock_stopped
+    found = search.run(int(seconds * WORK_PER_SECOND), deadline=deadline, start=start)
+    return found.found, found.work, found.clock_stopped
 
 
-def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float) -> None:
+def _pairs(found: Sequence[Found]) -> list[tuple[IntArray, float]]:
+    return [(f.areas, f.value) for f in found]
+
+
+def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float, elite: Sequence[Found]) -> None:
     """Runners-up that differ from every answer before them in ``min_difference`` of the let area:
-    each one the best answer of a search told to differ (a penalty until it does)."""
+    each one the best answer of a search told to differ (a penalty until it does), started from the
+    best programme of the first search that already differs, if there is one."""
     opts = prep.options
     chosen = [outcome.answers[0][0]]
     for t in range(1, opts.k):
         problem = prep.problem.differing(tuple(chosen), opts.min_difference)
-        found, work, stopped = _search(problem, seconds / max(opts.k - 1, 1), opts.seed + t, plan.deadline)
+        start = next((f for f in elite if all(_difference(f.areas, c) >= opts.min_difference for c in chosen)), None)
+        found, work, stopped = _search(problem, seconds / max(opts.k - 1, 1), opts.seed + t, plan.deadline, start)
         outcome.work += work
         outcome.clock_stopped |= stopped
-        best = _polish(problem, found, limit=3)
+        best = _polish(problem, _pairs(found), limit=3)
         if not best:
             break
         chosen.append(best[0][0])
@@ -255,12 +264,13 @@ def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float) 
 
 def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
     opts = prep.options
-    search_seconds = plan.seconds * (SEARCH_SHARE_EXACT if plan.exact else ALTERNATIVE_SHARE[opts.k > 1])
+    share = ALTERNATIVE_SHARE[opts.k > 1]
+    search_seconds = min(plan.seconds * SEARCH_SHARE_EXACT, EXACT_SEARCH_CAP) if plan.exact else plan.seconds * share
     found, work, stopped = _search(prep.problem, search_seconds, opts.seed, plan.deadline)
-    outcome = Outcome(_polish(prep.problem, found, limit=max(20, 2 * opts.k))[:1], work=work, clock_stopped=stopped)
+    outcome = Outcome(_polish(prep.problem, _pairs(found), limit=20)[:1], work=work, clock_stopped=stopped)
     if not plan.exact:
         if outcome.answers and opts.k > 1:
-            _alternatives(prep, plan, outcome, plan.seconds - search_seconds)
+            _alternatives(prep, plan, outcome, plan.seconds - search_seconds, found)
         return outcome
     hints = (outcome.answers[0][0],) if outcome.answers else ()
     res = exact_engine.solve(

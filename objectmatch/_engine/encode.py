@@ -58,6 +58,8 @@ class Strengths(Protocol):
     @property
     def objection(self) -> Mapping[str, float]: ...
 
+    def match_matrix(self, candidates: Sequence[Candidate], side: Any) -> Any: ...
+
 
 def readonly(*arrays: np.ndarray) -> None:
     """Mark arrays read-only: an encoding is shared by every engine and must not change."""
@@ -312,19 +314,14 @@ def network_projection(columns: Sequence[str], network: IdentityKernel | None, s
     return np.asarray((1 - strength) * eye + strength * s)
 
 
-def _carried(pool: PoolArrays, levels: Mapping[str, float]) -> FloatArray:
-    """Per candidate, the strongest level among the tags it carries: its identities (at their
-    weight), its activity's tags and its function (at 1)."""
-    out = np.zeros(pool.n)
-    if not levels:
-        return out
-    ident = np.array([levels.get(t, 0.0) for t in pool.identity_columns])
-    if len(ident):
-        out = np.max(pool.identity * ident[None, :], axis=1, initial=0.0)
-    fn = np.array([levels.get(f, 0.0) for f in pool.function_columns])
-    out = np.maximum(out, fn[pool.function]) if pool.n else out
-    act = np.array([max((levels.get(t, 0.0) for t in tags), default=0.0) for tags in pool.activity])
-    return np.asarray(np.maximum(out, act) if pool.n else out)
+def _carried(candidates: Sequence[Candidate], strengths: Strengths | None, side: str) -> FloatArray:
+    """Per candidate, the strongest wish (or objection) it meets: ``max_t carries[i, t] * strength[t]``,
+    with the round's own rule of who carries which tag (``ParticipationStrengths.match_matrix``)."""
+    levels = getattr(strengths, side) if strengths is not None else {}
+    if not levels or not candidates:
+        return np.zeros(len(candidates))
+    carries = np.asarray(strengths.match_matrix(candidates, side), dtype=float)  # type: ignore[union-attr]
+    return np.asarray((carries * np.array(list(levels.values()), dtype=float)[None, :]).max(axis=1))
 
 
 def _mask(building: Building, pool: PoolArrays, floors: dict[str, np.ndarray], rules: MaskRules) -> BoolArray:
@@ -402,8 +399,6 @@ def encode(
         "elevator": np.array([f.elevator for f in building.floors], dtype=bool),
     }
     pot = potentials or {}
-    strengths_wish = strengths.wish if strengths is not None else {}
-    strengths_objection = strengths.objection if strengths is not None else {}
     fn_names = [pool.function_columns[g] for g in pool.function]
     enc = Encoded(
         building_id=building.id,
@@ -420,8 +415,8 @@ def encode(
         dna=np.array([float(dna.get(t, 0.0)) for t in pool.identity_columns], dtype=float),
         projection=network_projection(pool.identity_columns, network, network_strength),
         potential=np.array([float(pot.get(f, 1.0)) for f in fn_names], dtype=float),
-        wish=_carried(pool, strengths_wish),
-        objection=_carried(pool, strengths_objection),
+        wish=_carried(candidates, strengths, "wish"),
+        objection=_carried(candidates, strengths, "objection"),
         vetoed=tuple(rules.vetoes.get(f) for f in fn_names),
     )
     readonly(*(v for v in vars(enc).values() if isinstance(v, np.ndarray)))

@@ -37,7 +37,12 @@ from objectmatch._engine.state import Geometry, Placement
 __all__ = ["WORK_PER_SECOND", "Found", "Search", "SearchResult"]
 
 #: Search work units per second of ``time_limit`` (measured on the reference 2-core machine, one core).
-WORK_PER_SECOND = 5_000_000
+#: A unit is about one element of the gain arrays an iteration builds; every iteration and every
+#: exact re-scoring also pays a fixed overhead (numpy calls on small arrays cost their call, not
+#: their size).
+WORK_PER_SECOND = 4_000_000
+ITERATION_UNITS = 4_000
+RESCORE_UNITS = 1_500
 #: Entries the search re-scores exactly per iteration.
 EXACT_TRIES = 6
 #: Iterations without a new best before a restart from the elite pool.
@@ -151,7 +156,7 @@ class Search:
                 self._place_best(pl, i)
         pl.fill()
         value, viol = self.objective(pl)
-        while self.spend(self.p.n * self.g.k):
+        while self.spend(RESCORE_UNITS + self.p.n * self.g.k):
             move = self._pick_entry(pl, greed)
             if move is None:
                 break
@@ -174,8 +179,7 @@ class Search:
         if not len(rows):
             return None
         ctx = self.nb.context(pl)
-        gains = self.nb.add_gains(pl, ctx, rows)
-        gains += self.penalty * self._relief(pl, rows)[:, None]
+        gains = self.entry_scores(pl, ctx, rows, self.nb.add_raw(pl, ctx, rows))
         best = gains.max(axis=1)
         run = gains.argmax(axis=1)
         ok = np.isfinite(best) & (best > 0)
@@ -197,6 +201,22 @@ class Search:
         if len(fns) < rules.min_functions:
             out = out + np.array([p.function[j] not in fns for j in rows.tolist()], dtype=float)
         return np.asarray(out + np.isin(rows, list(self.must)))
+
+    def _overlap(self, rows: IntArray) -> FloatArray:
+        """Per (row, run): the share of an earlier answer an entry would repeat (answers must differ)."""
+        out = np.zeros((len(rows), self.g.k))
+        runs = self.g.runs.T.astype(float)
+        for earlier in self.p.rules.differ:
+            out += np.minimum(self.p.amin[rows][:, None], earlier[rows] @ runs) / max(float(earlier.sum()), 1.0)
+        return out
+
+    def entry_scores(self, pl: Placement, ctx: object, rows: IntArray, raw: FloatArray) -> FloatArray:
+        """Estimated penalised gain of each allowed entry (row, run); ``-inf`` where not allowed."""
+        ok = self.nb.add_ok(pl, ctx, rows)  # type: ignore[arg-type]
+        score = raw + self.penalty * self._relief(pl, rows)[:, None]
+        if self.p.rules.differ:
+            score = score - self.penalty * self._overlap(rows)
+        return np.asarray(np.where(ok, score, NEG))
 
     def _entrants(self, pl: Placement) -> IntArray:
         rules = self.p.rules
@@ -230,7 +250,7 @@ class Search:
         moves: list[Move] = []
         raw = self.nb.add_raw(pl, ctx, rows) if len(rows) else np.zeros((0, self.g.k))
         if len(rows):
-            add = np.where(self.nb.add_ok(pl, ctx, rows), raw, NEG) + self.penalty * self._relief(pl, rows)[:, None]
+            add = self.entry_scores(pl, ctx, rows, raw)
             flat = np.argsort(-add, axis=None, kind="stable")[: 2 * EXACT_TRIES]
             for f in flat.tolist():
                 r, k = divmod(f, self.g.k)
@@ -240,7 +260,7 @@ class Search:
         droppable = np.array([int(i) not in self.must for i in ctx.chosen], dtype=bool)
         moves += [Move(float(core[t] + prog[t]), int(ctx.chosen[t]), -1, -1) for t in np.flatnonzero(droppable)]
         moves += self.nb.swaps(pl, ctx, raw, rows, core, prog, droppable)
-        self.spend(len(rows) * self.g.k + len(ctx.chosen) * (self.nb.swap_pool + 1) * self.g.k)
+        self.spend(ITERATION_UNITS + len(rows) * self.g.k + len(ctx.chosen) * (self.nb.swap_pool + 1) * self.g.k)
         moves.sort(key=lambda mv: (-mv.gain, mv.out, mv.into, mv.run))
         return moves
 
@@ -273,7 +293,7 @@ class Search:
             trial = self.apply(pl, move)
             value, viol = self.objective(trial)
             tries += 1
-            self.spend(len(trial.chosen) ** 2 + self.p.m * 8)
+            self.spend(RESCORE_UNITS + len(trial.chosen) ** 2 + self.p.m * 8)
             if not self.admissible(move, value if viol == 0 else NEG, best):
                 continue
             if viol == 0:
@@ -332,11 +352,12 @@ class Search:
             r, k = options[int(self.rng.integers(len(options)))]
             pl.put(int(rows[r]), int(k))
 
-    def run(self, budget: int, deadline: float = np.inf) -> SearchResult:
-        """Search until ``budget`` work units are spent (or, as a safety net, ``deadline`` passes)."""
+    def run(self, budget: int, deadline: float = np.inf, start: Found | None = None) -> SearchResult:
+        """Search until ``budget`` work units are spent (or, as a safety net, ``deadline`` passes),
+        from ``start`` if given, else from a greedy construction."""
         self.budget = self.work + budget
         self.deadline = deadline
-        pl = self.construct()
+        pl = self.construct() if start is None else self.construct(self._restore(start))
         value, viol = self.objective(pl)
         best_valid = value if viol == 0 else NEG
         best_any = value - self.penalty * viol
@@ -368,9 +389,11 @@ class Search:
         if not self.kept:
             return current
         elite = sorted(self.kept.values(), key=lambda f: (-f.value, f.key))[:8]
-        pick = elite[int(self.rng.integers(len(elite)))]
+        return self._restore(elite[int(self.rng.integers(len(elite)))])
+
+    def _restore(self, found: Found) -> Placement:
         pl = Placement(self.p, self.g)
-        pl.run = np.array(pick.key, dtype=np.int64)
-        pl.base = pick.base.copy()
-        pl.areas = pick.areas.copy()
+        pl.run = np.array(found.key, dtype=np.int64)
+        pl.base = found.base.copy()
+        pl.areas = found.areas.copy()
         return pl
