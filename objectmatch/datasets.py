@@ -4,7 +4,7 @@
 prospective users (the figures and where they come from: ``docs/example.md``).
 :func:`generate_pool`, :func:`generate_building` and :func:`generate_portfolio`
 make synthetic inputs of any size for tests and benchmarks: candidates are
-drawn from a table of activity archetypes (:data:`ARCHETYPES`) and perturbed at
+drawn from a table of activity archetypes (:func:`archetypes`, data) and perturbed at
 random, buildings from typical Dutch office figures. The same seed always gives
 equal output.
 """
@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from objectmatch.models import Building, Candidate, check_unique_ids
+from objectmatch.models import Building, Candidate, FrozenDict, check_unique_ids
 from objectmatch.schedule import Schedule, opening_hours
 from objectmatch.vocabulary import (
     DEFAULT_IDENTITIES,
@@ -34,6 +34,7 @@ from objectmatch.vocabulary import (
 __all__ = [
     "ARCHETYPES",
     "Archetype",
+    "archetypes",
     "generate_building",
     "generate_pool",
     "generate_portfolio",
@@ -81,7 +82,7 @@ def load_example() -> tuple[Building, list[Candidate]]:
     --------
     >>> building, pool = load_example()
     >>> building.name, len(building.floors), building.lettable_area, len(pool)
-    ('Radarhuis, Radarweg, Amsterdam Sloterdijk', 7, 5900.0, 52)
+    ('Radarhuis, Radarweg, Amsterdam Sloterdijk', 7, 5900, 52)
     >>> [c.activity for c in pool[:3]]
     ['cafe', 'lunchroom', 'community kitchen']
     """
@@ -101,7 +102,7 @@ class Archetype(NamedTuple):
 
     Examples
     --------
-    >>> cafe = next(a for a in ARCHETYPES if a.activity == "cafe")
+    >>> cafe = next(a for a in archetypes() if a.activity == "cafe")
     >>> cafe.function, cafe.area, "catering" in cafe.offers
     ('assembly', (70, 200), True)
     """
@@ -128,210 +129,43 @@ class Archetype(NamedTuple):
     weight: float  # relative frequency in a pool
 
 
-_HOME = "mon-fri 00:00-08:30, 17:30-24:00; weekend 00:00-24:00"
-_HOME_LATE = "mon-fri 00:00-09:00, 18:00-24:00; weekend 00:00-24:00"
-_OFFICE = "mon-fri 08:30-18:00"
-_A = Archetype
+#: The activity archetypes generated pools are drawn from (data: ``objectmatch/data/archetypes.json``,
+#: read at first use; :func:`archetypes` returns them).
+ARCHETYPES: tuple[Archetype, ...]
 
-#: The activity archetypes generated pools are drawn from.
-ARCHETYPES: tuple[Archetype, ...] = (
-    # food and drink
-    _A("cafe", "assembly", ("Café", "Koffiebar", "Eetcafé"), (70, 200), (1.4, 2.2), 1, 0.9, 3.0, 4.0,
-       (160, 260), 2, 3, (150, 450), {"food": 1.0, "hospitality": 0.8, "community": 0.5},
-       {"hospitality": 0.9, "openness": 0.6, "locality": 0.5}, ("foot_traffic", "customers", "daytime_life"),
-       ("catering", "daytime_life", "evening_life", "weekend_life"),
-       ("mon-fri 07:30-22:00; weekend 09:00-23:00", "daily 08:00-18:00", "tue-sun 10:00-24:00"), 0.3, 5),
-    _A("lunchroom", "assembly", ("Lunchroom", "Broodjeszaak"), (60, 160), (1.3, 2.0), 1, 0.6, 2.6, 3.0,
-       (120, 220), 1, 2, (80, 250), {"food": 0.9, "community": 0.6, "hospitality": 0.5},
-       {"hospitality": 0.8, "solidarity": 0.4, "quality": 0.5}, ("foot_traffic", "customers"),
-       ("catering", "daytime_life"), ("mon-fri 08:00-17:00", "mon-sat 08:00-16:00"), 0.2, 3),
-    _A("restaurant", "assembly", ("Restaurant", "Bistro", "Keuken"), (150, 350), (1.2, 1.8), 1, 0.9, 3.0, 4.0,
-       (180, 280), 2, 3, (80, 300), {"food": 1.0, "hospitality": 0.9, "nightlife": 0.4},
-       {"quality": 0.8, "hospitality": 0.9, "locality": 0.5}, ("foot_traffic", "customers", "logistics"),
-       ("catering", "evening_life", "weekend_life"), ("tue-sun 12:00-23:00", "wed-sun 17:00-24:00"), 0.1, 2),
-    _A("community kitchen", "assembly", ("Buurtkeuken", "Eettafel"), (100, 250), (1.2, 1.8), 1, 0.6, 2.6, 3.0,
-       (50, 120), 1, 2, (50, 150), {"food": 1.0, "community": 1.0, "care": 0.5},
-       {"solidarity": 1.0, "hospitality": 0.7, "locality": 0.8}, ("volunteers", "foot_traffic"),
-       ("catering", "volunteers", "evening_life"), ("tue-sat 11:00-20:00",), 0.6, 1.5),
-    # work
-    _A("coworking", "office", ("Werkplaats", "Hub", "Coworking"), (300, 1000), (1.5, 2.5), 2, 0.0, 2.6, 2.5,
-       (140, 200), 1, 1, (60, 200), {"entrepreneurship": 0.9, "community": 0.6, "tech": 0.5},
-       {"entrepreneurship": 0.8, "cooperation": 0.8, "openness": 0.7},
-       ("catering", "meeting_rooms", "internet"), ("customers", "coworking", "talent", "mentoring", "daytime_life"),
-       ("mon-fri 08:00-20:00; sat 10:00-16:00", "mon-fri 08:00-19:00"), 0.3, 3),
-    _A("tech start-up", "office", ("Byte", "Lab", "Studio"), (80, 350), (1.3, 2.2), 1, 0.0, 2.6, 2.5,
-       (120, 200), 0, 1, (5, 30), {"tech": 1.0, "entrepreneurship": 0.8, "knowledge": 0.3},
-       {"innovation": 1.0, "entrepreneurship": 0.8, "openness": 0.5},
-       ("talent", "catering", "meeting_rooms", "internet"), ("mentoring", "talent"),
-       ("mon-fri 09:00-19:00", _OFFICE), 0.15, 4),
-    _A("circular start-up", "office", ("Refurb", "Kringwerk", "Circulair"), (100, 400), (1.3, 2.0), 1, 0.0, 2.6,
-       3.0, (100, 180), 1, 2, (5, 30), {"sustainability": 1.0, "making": 0.5, "tech": 0.5},
-       {"sustainability": 1.0, "innovation": 0.8}, ("workshop", "storage", "logistics"),
-       ("talent", "mentoring"), (_OFFICE,), 0.2, 2),
-    _A("design agency", "office", ("Studio", "Bureau", "Atelier"), (120, 400), (1.3, 2.0), 1, 0.0, 2.6, 2.5,
-       (150, 220), 0, 1, (5, 30), {"design": 1.0, "media": 0.5, "art": 0.4},
-       {"creativity": 0.9, "quality": 0.8}, ("meeting_rooms", "catering", "talent"),
-       ("mentoring", "talent", "exhibition_space"), (_OFFICE, "mon-fri 09:00-19:00"), 0.1, 3),
-    _A("consultancy", "office", ("Bureau", "Partners", "Advies"), (200, 900), (1.3, 2.0), 2, 0.0, 2.6, 2.5,
-       (160, 230), 0, 1, (10, 40), {"knowledge": 0.8, "entrepreneurship": 0.6, "tech": 0.3},
-       {"quality": 0.9, "transparency": 0.6, "tradition": 0.3}, ("meeting_rooms", "reception", "quiet"),
-       ("mentoring", "talent"), (_OFFICE, "mon-fri 08:00-18:00"), 0.0, 4),
-    _A("social enterprise", "office", ("Stichting", "Werkstroom", "Samen"), (100, 400), (1.3, 2.0), 1, 0.0, 2.6,
-       2.5, (60, 130), 1, 2, (20, 80), {"community": 1.0, "care": 0.6, "craft": 0.3},
-       {"solidarity": 1.0, "inclusiveness": 0.9, "cooperation": 0.6}, ("customers", "mentoring", "workshop"),
-       ("volunteers", "reception", "security"), ("mon-fri 08:00-17:00",), 0.4, 2),
-    _A("artist studios", "office", ("Ateliers", "Studio", "Kunstenaarscollectief"), (150, 700), (1.3, 2.2), 2,
-       0.0, 2.7, 2.5, (50, 110), 1, 2, (10, 40), {"art": 1.0, "culture": 0.8, "making": 0.6, "craft": 0.4},
-       {"creativity": 1.0, "affordability": 0.8, "cooperation": 0.6}, ("exhibition_space", "storage"),
-       ("workshop", "weekend_life", "mentoring"), ("daily 10:00-22:00", "mon-sat 09:00-21:00"), 0.5, 3),
-    _A("photo studio", "office", ("Fotostudio", "Filmstudio"), (120, 350), (1.3, 1.8), 1, 0.0, 3.2, 2.5,
-       (120, 190), 1, 2, (10, 40), {"media": 1.0, "art": 0.6, "design": 0.5},
-       {"creativity": 0.9, "quality": 0.8}, ("storage", "logistics"), ("event_space", "talent"),
-       ("mon-sat 09:00-19:00",), 0.1, 1.5),
-    # making and culture
-    _A("makerspace", "other", ("MakersLab", "Fablab", "Maakplaats"), (200, 600), (1.3, 2.0), 1, 0.2, 2.8, 4.0,
-       (60, 150), 2, 3, (30, 100), {"making": 1.0, "craft": 0.7, "tech": 0.6, "learning": 0.5},
-       {"creativity": 0.8, "craftsmanship": 0.7, "cooperation": 0.7}, ("storage", "volunteers", "foot_traffic"),
-       ("workshop", "mentoring", "evening_life"), ("tue-fri 10:00-22:00; sat 10:00-18:00",), 0.5, 2),
-    _A("recording studio", "other", ("Geluidsfabriek", "Studio", "Klankkast"), (100, 300), (1.3, 1.8), 1, 0.0,
-       2.8, 4.0, (120, 190), 3, 1, (10, 40), {"music": 1.0, "media": 0.8, "tech": 0.4},
-       {"creativity": 0.9, "quality": 0.8}, ("quiet", "storage"), ("talent", "mentoring", "evening_life"),
-       ("daily 11:00-02:00", "mon-sat 10:00-24:00"), 0.1, 1.5),
-    _A("event space", "assembly", ("Podium", "Zaal", "Loods"), (200, 700), (1.3, 2.0), 1, 0.7, 3.5, 4.0,
-       (120, 220), 3, 3, (100, 400), {"culture": 0.9, "music": 0.7, "nightlife": 0.7, "community": 0.5},
-       {"openness": 0.8, "creativity": 0.8, "diversity": 0.6}, ("catering", "foot_traffic", "security"),
-       ("foot_traffic", "event_space", "stage", "evening_life", "weekend_life"),
-       ("thu-sat 19:00-01:00; sun 14:00-22:00", "fri-sun 12:00-24:00"), 0.5, 2),
-    _A("meeting centre", "assembly", ("Vergadercentrum", "Congres"), (200, 700), (1.3, 2.0), 1, 0.0, 2.7, 3.0,
-       (150, 220), 1, 2, (80, 250), {"hospitality": 0.8, "entrepreneurship": 0.6, "knowledge": 0.5},
-       {"hospitality": 0.9, "quality": 0.8}, ("catering", "reception"), ("meeting_rooms", "event_space", "customers"),
-       ("mon-fri 08:00-18:00",), 0.0, 1.5),
-    _A("gaming centre", "assembly", ("Game", "Arcade", "Escape"), (120, 400), (1.3, 2.0), 1, 0.2, 2.6, 3.0,
-       (130, 190), 2, 3, (50, 150), {"play": 1.0, "tech": 0.6, "media": 0.4, "nightlife": 0.4},
-       {"playfulness": 0.9, "openness": 0.6}, ("foot_traffic", "catering", "internet"),
-       ("event_space", "evening_life", "weekend_life"), ("daily 14:00-01:00", "daily 12:00-23:00"), 0.1, 2),
-    _A("library branch", "assembly", ("Bibliotheek", "Leeszaal"), (250, 600), (1.2, 1.8), 1, 0.5, 2.6, 4.0,
-       (110, 170), 0, 0, (150, 400), {"knowledge": 1.0, "learning": 0.9, "culture": 0.7, "community": 0.7},
-       {"learning": 0.9, "openness": 0.9, "inclusiveness": 0.8}, ("quiet", "foot_traffic"),
-       ("foot_traffic", "meeting_rooms", "internet", "exhibition_space", "daytime_life"),
-       ("tue-fri 10:00-20:00; sat 10:00-17:00",), 0.2, 1),
-    # learning and care
-    _A("daycare", "assembly", ("Kinderopvang", "Kindercentrum"), (250, 550), (1.2, 1.6), 1, 0.6, 2.6, 3.0,
-       (140, 210), 2, 1, (60, 160), {"care": 1.0, "play": 0.9, "learning": 0.5},
-       {"safety": 1.0, "playfulness": 0.8, "calm": 0.6}, ("quiet", "green_space"), ("childcare", "daytime_life"),
-       ("mon-fri 07:30-18:30",), 0.0, 3),
-    _A("after-school care", "assembly", ("BSO", "Speelhuis"), (120, 300), (1.2, 1.8), 1, 0.3, 2.6, 3.0,
-       (110, 180), 2, 2, (30, 90), {"play": 1.0, "care": 0.8, "sport": 0.4},
-       {"playfulness": 0.9, "safety": 0.8}, ("green_space", "fitness"), ("childcare",),
-       ("mon-fri 14:00-18:30; wed 12:00-18:30",), 0.1, 2),
-    _A("primary school annex", "education", ("Basisschool", "School"), (400, 1000), (1.2, 1.6), 2, 0.3, 2.6, 3.0,
-       (110, 170), 2, 1, (150, 350), {"learning": 1.0, "play": 0.7, "care": 0.5},
-       {"learning": 0.9, "safety": 0.9, "playfulness": 0.6}, ("green_space", "quiet", "fitness", "childcare"),
-       ("foot_traffic", "daytime_life", "volunteers"),
-       ("mon-tue 08:15-15:15; wed 08:15-12:30; thu-fri 08:15-15:15",), 0.0, 1.5),
-    _A("language school", "education", ("Taalhuis", "Taalschool"), (150, 500), (1.3, 2.0), 1, 0.0, 2.6, 3.0,
-       (120, 190), 1, 1, (80, 250), {"learning": 1.0, "knowledge": 0.7, "community": 0.6},
-       {"learning": 1.0, "inclusiveness": 0.8, "openness": 0.6}, ("meeting_rooms", "catering", "quiet"),
-       ("students", "daytime_life", "evening_life"),
-       ("mon-thu 09:00-21:30; fri 09:00-17:00; sat 10:00-14:00", "mon-fri 09:00-17:00"), 0.1, 2.5),
-    _A("music school", "education", ("Muziekschool", "Muziekhuis"), (150, 450), (1.3, 1.8), 1, 0.0, 2.8, 3.0,
-       (90, 150), 3, 3, (40, 120), {"music": 1.0, "learning": 0.8, "culture": 0.6},
-       {"creativity": 0.9, "learning": 0.7, "playfulness": 0.5}, ("students", "event_space", "stage"),
-       ("stage", "evening_life", "weekend_life"), ("mon-fri 14:00-21:30; sat 09:00-16:00",), 0.2, 1.5),
-    _A("vocational training", "education", ("Vakschool", "Opleidingscentrum"), (250, 800), (1.3, 1.8), 2, 0.0,
-       2.8, 3.5, (130, 200), 2, 2, (80, 250), {"learning": 0.9, "tech": 0.7, "making": 0.6, "craft": 0.5},
-       {"learning": 0.9, "craftsmanship": 0.8}, ("workshop", "catering", "talent"),
-       ("students", "talent", "daytime_life"), ("mon-fri 08:30-17:00; tue-thu 18:30-21:30",), 0.0, 2),
-    _A("GP practice", "healthcare", ("Huisartsenpraktijk", "Gezondheidscentrum"), (200, 450), (1.2, 1.6), 1,
-       0.3, 2.6, 2.5, (160, 240), 0, 1, (80, 200), {"health": 1.0, "care": 0.8},
-       {"health": 0.9, "quality": 0.7, "safety": 0.6}, ("quiet", "reception"),
-       ("foot_traffic", "healthcare", "daytime_life"),
-       ("mon-fri 08:00-17:00",), 0.0, 2.5),
-    _A("physiotherapy", "healthcare", ("Fysio", "Beweegpraktijk"), (100, 300), (1.3, 1.8), 1, 0.2, 2.6, 3.0,
-       (150, 220), 1, 2, (40, 120), {"health": 1.0, "sport": 0.7, "wellbeing": 0.6},
-       {"health": 0.9, "quality": 0.6}, ("healthcare", "customers"), ("healthcare", "fitness"),
-       ("mon-fri 07:30-20:00; sat 09:00-13:00",), 0.0, 2.5),
-    _A("dental practice", "healthcare", ("Tandartspraktijk", "Mondzorg"), (120, 300), (1.2, 1.6), 1, 0.1, 2.6,
-       2.5, (170, 250), 1, 1, (40, 100), {"health": 1.0, "care": 0.5}, {"quality": 0.9, "health": 0.8},
-       ("reception", "quiet"), ("healthcare",), ("mon-fri 08:00-17:30",), 0.0, 1.5),
-    _A("psychology practice", "healthcare", ("Praktijk", "Psychologenpraktijk"), (80, 220), (1.2, 1.8), 1, 0.0,
-       2.6, 2.5, (140, 210), 0, 0, (15, 50), {"wellbeing": 1.0, "health": 0.9, "care": 0.7},
-       {"calm": 0.9, "safety": 0.7}, ("quiet",), ("healthcare",), ("mon-fri 08:30-20:00",), 0.0, 1.5),
-    _A("day activities centre", "assembly", ("Dagbesteding", "Ontmoetingscentrum"), (150, 400), (1.2, 1.8), 1,
-       0.3, 2.6, 3.0, (110, 170), 1, 1, (20, 60), {"care": 1.0, "community": 0.7, "making": 0.5},
-       {"inclusiveness": 0.9, "solidarity": 0.8, "calm": 0.5}, ("quiet", "workshop", "green_space"),
-       ("volunteers", "daytime_life"), ("mon-fri 09:00-16:00",), 0.1, 1.5),
-    # sport
-    _A("gym", "sport", ("Sportschool", "Gym", "CrossFit"), (250, 700), (1.3, 1.8), 1, 0.5, 3.0, 4.0,
-       (110, 210), 3, 3, (100, 300), {"sport": 1.0, "health": 0.8, "community": 0.3},
-       {"health": 0.9, "quality": 0.5}, ("customers", "bike_parking"),
-       ("foot_traffic", "fitness", "evening_life", "weekend_life"),
-       ("mon-fri 07:00-09:00, 17:00-22:30; sat 09:00-14:00", "daily 07:00-23:00"), 0.1, 2.5),
-    _A("yoga studio", "sport", ("Yoga", "Studio", "Pilates"), (100, 250), (1.2, 1.8), 1, 0.0, 2.6, 2.5,
-       (130, 200), 0, 0, (40, 120), {"wellbeing": 1.0, "health": 0.8, "sport": 0.5},
-       {"calm": 1.0, "health": 0.8}, ("quiet", "customers"), ("fitness", "weekend_life"),
-       ("mon-fri 07:00-09:00, 12:00-13:00, 18:00-22:00; weekend 09:00-12:00",), 0.0, 2),
-    _A("dance school", "sport", ("Dansschool", "Dansstudio"), (150, 400), (1.3, 1.8), 1, 0.3, 3.0, 4.0,
-       (100, 180), 2, 3, (50, 150), {"sport": 0.8, "music": 0.7, "culture": 0.5, "play": 0.5},
-       {"playfulness": 0.8, "creativity": 0.7, "health": 0.5}, ("customers", "bike_parking"),
-       ("fitness", "evening_life", "weekend_life"), ("mon-fri 16:00-22:30; sat 10:00-17:00",), 0.2, 1.5),
-    # shops
-    _A("bakery", "retail", ("Bakkerij", "Broodatelier"), (60, 180), (1.2, 1.8), 1, 1.0, 2.8, 4.0,
-       (170, 280), 1, 2, (150, 400), {"food": 1.0, "craft": 0.8}, {"craftsmanship": 0.9, "quality": 0.8},
-       ("foot_traffic", "customers", "logistics"), ("catering", "retail", "daytime_life"),
-       ("mon-sat 05:00-18:00; sun 08:00-14:00",), 0.0, 2),
-    _A("bike repair", "retail", ("Fietsdokter", "Fietsmaker"), (50, 150), (1.2, 1.8), 1, 0.9, 2.6, 4.0,
-       (100, 200), 2, 3, (20, 80), {"craft": 0.7, "sustainability": 0.7, "making": 0.5},
-       {"sustainability": 0.8, "craftsmanship": 0.7}, ("foot_traffic", "customers", "bike_parking"),
-       ("workshop", "retail", "bike_parking"), ("mon-fri 08:00-18:00; sat 09:00-17:00",), 0.2, 2),
-    _A("second-hand shop", "retail", ("Kringloop", "Tweedehands"), (150, 600), (1.2, 1.8), 1, 0.8, 2.6, 4.0,
-       (50, 120), 1, 3, (60, 200), {"sustainability": 0.9, "community": 0.6},
-       {"affordability": 0.9, "sustainability": 0.9, "solidarity": 0.6},
-       ("storage", "logistics", "volunteers", "foot_traffic"), ("retail", "weekend_life"),
-       ("tue-sat 10:00-17:00",), 0.3, 1.5),
-    _A("convenience store", "retail", ("Buurtsuper", "Dagwinkel"), (200, 500), (1.1, 1.5), 1, 1.0, 3.0, 4.0,
-       (180, 300), 1, 3, (400, 1200), {"food": 0.7, "hospitality": 0.3}, {"quality": 0.6, "locality": 0.5},
-       ("foot_traffic", "customers", "logistics"), ("foot_traffic", "retail", "daytime_life", "evening_life"),
-       ("daily 07:00-22:00",), 0.0, 1.5),
-    _A("fashion atelier", "retail", ("Naaiatelier", "Modeatelier"), (60, 180), (1.2, 1.8), 1, 0.7, 2.6, 3.0,
-       (120, 200), 1, 2, (20, 80), {"craft": 0.9, "design": 0.8, "sustainability": 0.6},
-       {"craftsmanship": 0.9, "creativity": 0.7}, ("foot_traffic", "customers"), ("workshop", "retail"),
-       ("tue-sat 10:00-18:00",), 0.2, 1.5),
-    # green and light industry
-    _A("urban farm", "industrial", ("Stadsboerderij", "Kweekerij"), (200, 800), (1.2, 1.8), 1, 0.0, 2.8, 4.0,
-       (60, 130), 1, 3, (5, 40), {"green": 1.0, "sustainability": 0.9, "food": 0.8, "tech": 0.4},
-       {"sustainability": 1.0, "innovation": 0.7, "locality": 0.7}, ("logistics", "customers"),
-       ("retail", "green_space"), ("daily 06:00-18:00",), 0.4, 1),
-    _A("rooftop garden", "other", ("Daktuin", "Stadstuin"), (60, 200), (1.2, 2.0), 1, 0.0, 2.6, 2.5,
-       (60, 130), 0, 2, (10, 60), {"green": 1.0, "community": 0.7, "learning": 0.5, "food": 0.4},
-       {"sustainability": 0.9, "cooperation": 0.8, "locality": 0.7}, ("volunteers", "storage"),
-       ("green_space", "volunteers", "weekend_life"), ("wed 13:00-18:00; sat-sun 10:00-17:00",), 0.6, 1),
-    _A("brewery", "industrial", ("Brouwerij", "Stadsbrouwerij"), (250, 700), (1.2, 1.6), 1, 1.0, 4.0, 6.0,
-       (130, 200), 2, 3, (50, 200), {"craft": 1.0, "food": 0.8, "hospitality": 0.7, "nightlife": 0.4},
-       {"craftsmanship": 1.0, "locality": 0.8, "quality": 0.7}, ("foot_traffic", "logistics", "storage"),
-       ("catering", "evening_life", "weekend_life"), ("mon-fri 08:00-17:00; thu-sat 16:00-23:00",), 0.4, 1),
-    _A("carpentry workshop", "industrial", ("Timmerwerkplaats", "Houtwerk"), (150, 500), (1.2, 1.8), 1, 0.5, 3.0,
-       4.0, (70, 150), 3, 3, (5, 30), {"craft": 1.0, "making": 0.9, "design": 0.4},
-       {"craftsmanship": 1.0, "quality": 0.7}, ("storage", "logistics"), ("workshop", "mentoring"),
-       ("mon-fri 07:30-17:00",), 0.2, 1.5),
-    # living and staying
-    _A("student studios", "residential", ("Campus", "Studentenhuis", "Kamers"), (500, 1500), (1.3, 2.2), 3, 0.0,
-       2.6, 1.75, (140, 200), 1, 1, (10, 50), {"living": 1.0, "learning": 0.5, "community": 0.4},
-       {"affordability": 0.8, "independence": 0.7}, ("bike_parking", "fitness", "evening_life"),
-       ("customers", "students", "evening_life", "weekend_life"), (_HOME, _HOME_LATE), 0.0, 2.5),
-    _A("starter studios", "residential", ("Starters", "Woonhuis", "Wonen"), (400, 1400), (1.3, 2.2), 3, 0.0, 2.6,
-       1.75, (130, 190), 1, 1, (10, 50), {"living": 1.0, "community": 0.5},
-       {"affordability": 0.9, "safety": 0.6}, ("quiet", "bike_parking", "green_space"),
-       ("customers", "weekend_life", "evening_life", "volunteers"), (_HOME, _HOME_LATE), 0.0, 2.5),
-    _A("supported housing", "residential", ("Beschermd Wonen", "Woongroep"), (200, 600), (1.2, 1.8), 2, 0.0,
-       2.6, 1.75, (110, 170), 1, 1, (10, 40), {"living": 1.0, "care": 0.8, "community": 0.6},
-       {"safety": 0.9, "calm": 0.7, "inclusiveness": 0.7}, ("quiet", "healthcare", "green_space"),
-       ("volunteers", "evening_life"), (_HOME,), 0.0, 1),
-    _A("short-stay apartments", "lodging", ("Short Stay", "Logies", "Hostel"), (400, 1400), (1.3, 2.0), 3, 0.0,
-       2.6, 1.75, (170, 260), 1, 1, (20, 80), {"hospitality": 0.8, "living": 0.7},
-       {"quality": 0.7, "independence": 0.5}, ("reception", "catering", "security"),
-       ("customers", "evening_life"), (_HOME_LATE,), 0.0, 1.5),
-)
+
+@lru_cache(maxsize=1)
+def archetypes() -> tuple[Archetype, ...]:
+    """The activity archetypes of :func:`generate_pool`, read from ``data/archetypes.json`` once.
+
+    Examples
+    --------
+    >>> [a.activity for a in archetypes()[:3]]
+    ['cafe', 'lunchroom', 'restaurant']
+    """
+    raw = json.loads(resources.files("objectmatch").joinpath("data", "archetypes.json").read_text("utf-8"))
+    return tuple(_archetype(i, entry) for i, entry in enumerate(raw["archetypes"]))
+
+
+def _archetype(i: int, entry: Mapping[str, Any]) -> Archetype:
+    names = Archetype._fields
+    missing = [n for n in names if n not in entry]
+    extra = [k for k in entry if k not in names]
+    if missing or extra:
+        raise ValueError(f"archetypes.json, archetype {i}: missing fields {missing}, unknown fields {extra}")
+    values: dict[str, Any] = {
+        name: FrozenDict(v) if isinstance(v, Mapping) else tuple(v) if isinstance(v, list) else v
+        for name, v in entry.items()
+    }
+    return Archetype(**values)
+
+
+def __getattr__(name: str) -> Any:
+    # ARCHETYPES is read from its data file at first use, not when objectmatch is imported.
+    if name == "ARCHETYPES":
+        return archetypes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _NAME_WORDS: tuple[str, ...] = (
     "Lumen", "Kade", "Linde", "Meander", "Vonk", "Horizon", "Eik", "Polder", "Noorderlicht", "Zuidwester",
@@ -358,7 +192,8 @@ def _tables() -> dict[str, Any]:
     identities = {t: i for i, t in enumerate(DEFAULT_IDENTITIES)}
     values = {t: i for i, t in enumerate(DEFAULT_VALUES)}
     tags = {t: i for i, t in enumerate(DEFAULT_NEEDS_OFFERS)}
-    n_arch = len(ARCHETYPES)
+    table = archetypes()
+    n_arch = len(table)
     ident = np.zeros((n_arch, len(identities)))
     vals = np.zeros((n_arch, len(values)))
     needs = np.zeros((n_arch, len(tags)), dtype=bool)
@@ -366,7 +201,7 @@ def _tables() -> dict[str, Any]:
     specs: list[str] = []
     sched_start = np.zeros(n_arch, dtype=np.int64)
     sched_count = np.zeros(n_arch, dtype=np.int64)
-    for a, arch in enumerate(ARCHETYPES):
+    for a, arch in enumerate(table):
         for tag, w in arch.identities.items():
             ident[a, identities[tag]] = w
         for tag, w in arch.values.items():
@@ -376,10 +211,10 @@ def _tables() -> dict[str, Any]:
         sched_start[a], sched_count[a] = len(specs), len(arch.schedules)
         specs.extend(arch.schedules)
     templates = np.array([opening_hours(s) for s in specs]).reshape(len(specs), 168)
-    weights = np.array([a.weight for a in ARCHETYPES])
+    weights = np.array([a.weight for a in table])
 
     def col(fn: Any) -> NDArray[np.float64]:
-        return np.array([fn(a) for a in ARCHETYPES], dtype=float)
+        return np.array([fn(a) for a in table], dtype=float)
 
     return {
         "p": weights / weights.sum(),
@@ -400,7 +235,7 @@ def _tables() -> dict[str, Any]:
 def _check_vocabulary() -> None:
     """Generated tags are the default vocabulary's: refuse early if the active one lacks any."""
     vocab = active_vocabulary()
-    vocab.check(sorted({a.function for a in ARCHETYPES} | {"office", *_PERMIT_P}), "functions")
+    vocab.check(sorted({a.function for a in archetypes()} | {"office", *_PERMIT_P}), "functions")
     vocab.check(DEFAULT_IDENTITIES, "identities")
     vocab.check(DEFAULT_VALUES, "values")
     vocab.check(DEFAULT_NEEDS_OFFERS, "needs_offers")
@@ -454,8 +289,8 @@ def _round_to(x: NDArray[np.float64], step: float) -> NDArray[np.float64]:
 def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
     """Generate ``n`` synthetic candidates, deterministically from ``seed``.
 
-    Each candidate is drawn from one of the activity archetypes in
-    :data:`ARCHETYPES` (café, coworking, daycare, student studios, gym, ...,
+    Each candidate is drawn from one of the activity archetypes of
+    :func:`archetypes` (café, coworking, daycare, student studios, gym, ...,
     weighted by how common they are) and perturbed: areas log-uniform in the
     archetype's range, rent capacity, height and load needs, noise, identity
     and value weights scaled at random, a need or offer dropped or added, one
@@ -503,7 +338,8 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
         return []
     t = _tables()
     rng = np.random.default_rng(seed)
-    k = rng.choice(len(ARCHETYPES), size=n, p=t["p"])
+    table = archetypes()
+    k = rng.choice(len(table), size=n, p=t["p"])
 
     area_min = np.exp(rng.uniform(np.log(t["area_lo"][k]), np.log(t["area_hi"][k])))
     area_min = np.maximum(_round_to(area_min, 5.0), 10.0)
@@ -558,7 +394,9 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
     need_sets = _sets(needs, DEFAULT_NEEDS_OFFERS)
     offer_sets = _sets(offers, DEFAULT_NEEDS_OFFERS)
     cols = zip(
-        k.tolist(), area_min.tolist(), area_max.tolist(), max_floors.tolist(), ground.tolist(), height.tolist(),
+        # Areas are multiples of 5 m² held as floats: exact as whole numbers.
+        k.tolist(), area_min.astype(np.int64).tolist(), area_max.astype(np.int64).tolist(),
+        max_floors.tolist(), ground.tolist(), height.tolist(),
         load.tolist(), rent.tolist(), noise.tolist(), tolerance.tolist(), visitors.tolist(), pioneer.tolist(),
         template.tolist(), shift.tolist(), level.tolist(), prefix.tolist(), word.tolist(), refuses.tolist(),
         ident_rows, val_rows, need_sets, offer_sets, strict=True,
@@ -567,7 +405,7 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
     for i, (a, amin, amax, mf, gr, h, ld, rt, ns, tl, vis, pi, tpl, sh, lv, pf, wd, rf, ir, vr, nr, orow) in (
         enumerate(cols)
     ):
-        arch = ARCHETYPES[a]
+        arch = table[a]
         # Every value is drawn inside the model's bounds and every tag is a default-vocabulary word
         # (checked above), so the models are built without re-validating each one; the tests
         # re-validate whole generated pools.
@@ -577,8 +415,8 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
                 name=f"{arch.prefixes[pf]} {_NAME_WORDS[wd]} ({arch.activity})",
                 function=arch.function,
                 activity=arch.activity,
-                identities=dict(ir),
-                values=dict(vr),
+                identities=FrozenDict(ir),
+                values=FrozenDict(vr),
                 schedule=schedule(tpl, sh, lv),
                 visitors_per_day=vis,
                 noise=ns,
@@ -703,7 +541,7 @@ def _building(rng: np.random.Generator, floors: int, building_id: str) -> Buildi
     floor_list = [
         {
             "level": lvl,
-            "area": float(areas[lvl]),
+            "area": int(areas[lvl]),
             "free_height": float(heights[lvl]),
             "floor_load": float(loads[lvl]),
             "depth": depth,

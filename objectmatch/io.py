@@ -212,7 +212,7 @@ def _kind(annotation: Any) -> tuple[Kind, bool]:
         return "int", optional
     if annotation is float:
         return "float", optional
-    if origin is dict:
+    if origin in (dict, Mapping):
         return "mapping", optional
     if origin in (frozenset, set):
         return "set", optional

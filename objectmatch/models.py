@@ -1,15 +1,22 @@
 """Validated, immutable input models: the object (hard side) and its candidate users (soft side).
 
 Every model is a frozen pydantic v2 model: validated once at the boundary,
-never mutated afterwards, exportable as JSON Schema with
-``Model.model_json_schema()``. Tags (functions, identities, values,
-needs/offers) are checked against the active :class:`~objectmatch.vocabulary.Vocabulary`.
+never mutated afterwards (its mappings are read-only :class:`FrozenDict` s),
+exportable as JSON Schema with ``Model.model_json_schema()``. Tags (functions,
+identities, values, needs/offers) are checked against the active
+:class:`~objectmatch.vocabulary.Vocabulary`, and no tag, function or activity may
+name a fixed identity (:mod:`objectmatch.fixed_identity`). Areas are whole square
+metres; text fields lose control characters (:func:`~objectmatch._text.clean_text`).
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import numbers
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -22,31 +29,42 @@ from pydantic import (
     model_validator,
 )
 
-from objectmatch.schedule import OFFICE_HOURS, Schedule, opening_hours
+from objectmatch._frozen import FrozenDict, ReadOnlyMapping
+from objectmatch._text import clean_text, short_repr
+from objectmatch.schedule import OFFICE_HOURS, Schedule, schedule_from
 from objectmatch.vocabulary import (
     PUBLIC_FUNCTIONS,
     active_vocabulary,
-    fixed_identity_reason,
     normalise_tag,
+    refuse_fixed_identity,
 )
 
 __all__ = [
     "ENERGY_LABELS",
+    "MAX_AREA",
+    "MAX_TRANSIT_DISTANCE",
     "Building",
     "Candidate",
     "Floor",
+    "FrozenDict",
     "Location",
     "TagSet",
     "TagWeights",
     "check_unique_buildings",
     "check_unique_ids",
+    "default_conversion_costs",
 ]
 
 ENERGY_LABELS: tuple[str, ...] = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
 
+#: Largest area of a floor or a space need, m² (a whole number of square metres).
+MAX_AREA = 1_000_000
+#: Largest walking distance to transit, m: beyond 100 km there is no transit to speak of.
+MAX_TRANSIT_DISTANCE = 100_000.0
+
 Weight = Annotated[float, Field(ge=0.0, le=1.0)]
-#: tag -> weight in [0, 1]
-TagWeights = dict[str, Weight]
+#: tag -> weight in [0, 1], read-only
+TagWeights = ReadOnlyMapping[str, Weight]
 
 
 def _sorted_list(tags: frozenset[str]) -> list[str]:
@@ -60,7 +78,18 @@ TagSet = Annotated[
 ]
 
 
+def _clean(value: Any) -> Any:
+    """Strings, and strings inside a list, tuple or set, without control characters."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple | set | frozenset) and any(isinstance(v, str) for v in value):
+        return type(value)(clean_text(v) if isinstance(v, str) else v for v in value)
+    return value
+
+
 class _Model(BaseModel):
+    """Base of every input model: frozen, strict about extra fields, NaN and control characters."""
+
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -69,11 +98,38 @@ class _Model(BaseModel):
         validate_default=False,
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # One place for every text field (ids, names, activity, neighbourhood, ...): a terminal
+        # escape or a line break in a name must not reach a report, a table or a log.
+        return _clean(value)
+
+
+def _whole_m2(value: Any, info: ValidationInfo) -> Any:
+    """Areas are whole square metres: ``850.0`` is 850, ``850.5`` is refused naming the field."""
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return value  # pydantic says it is not a number
+    if isinstance(number, bool):
+        raise ValueError(f"{info.field_name} must be a whole number of m², got {short_repr(value)}")
+    if isinstance(number, numbers.Real) and not isinstance(number, numbers.Integral):
+        as_float = float(number)
+        if not math.isfinite(as_float):
+            return as_float  # pydantic says it must be finite
+        if not as_float.is_integer():
+            raise ValueError(f"{info.field_name} must be a whole number of m², got {short_repr(value)}")
+        return int(as_float)
+    return value
+
 
 def _tag_str(tag: Any) -> str:
     # normalise_tag raises TypeError, which pydantic would not turn into a ValidationError
     if not isinstance(tag, str):
-        raise ValueError(f"tag {tag!r} is a {type(tag).__name__}, not a string")
+        raise ValueError(f"tag {short_repr(tag)} is a {type(tag).__name__}, not a string")
     return tag
 
 
@@ -83,7 +139,7 @@ def _normalise_keys(value: Any) -> Any:
         for key, weight in value.items():
             canonical = normalise_tag(_tag_str(key))
             if canonical in out:
-                raise ValueError(f"tag {key!r} appears twice (as {canonical!r})")
+                raise ValueError(f"tag {short_repr(key)} appears twice (as {short_repr(canonical)})")
             out[canonical] = weight
         return out
     return value
@@ -97,15 +153,37 @@ def _normalise_set(value: Any) -> Any:
     return value
 
 
-def _refuse_fixed(tags: Iterable[str], field: str) -> None:
-    for tag in tags:
-        reason = fixed_identity_reason(tag)
-        if reason is not None:
-            raise ValueError(f"{field} tag {reason}")
-
-
 def _vocab_check(tags: Iterable[str], kind: str, info: ValidationInfo) -> None:
     active_vocabulary(info.context).check(tags, kind)
+
+
+def _functions_check(tags: Iterable[str], field: str, info: ValidationInfo) -> None:
+    """Function tags: never a fixed identity (even in a vocabulary that skipped validation), and known."""
+    tags = list(tags)
+    refuse_fixed_identity(tags, field)
+    _vocab_check(tags, "functions", info)
+
+
+@lru_cache(maxsize=1)
+def _conversion_costs() -> dict[str, float]:
+    raw = json.loads(resources.files("objectmatch").joinpath("data", "conversion_costs.json").read_text("utf-8"))
+    return {normalise_tag(f): float(entry["eur_per_m2"]) for f, entry in raw["costs"].items()}
+
+
+def default_conversion_costs() -> dict[str, float]:
+    """Default cost to convert a vacant Dutch office to each function, EUR per m² lettable area.
+
+    From ``objectmatch/data/conversion_costs.json``: every figure there is an assumption
+    (an order of magnitude, with its basis and price year), to be replaced by a quotation or
+    calibrated against the public sources the file lists. A new dict on every call.
+
+    Examples
+    --------
+    >>> costs = default_conversion_costs()
+    >>> costs["residential"] > costs["retail"] > 0
+    True
+    """
+    return dict(_conversion_costs())
 
 
 class Floor(_Model):
@@ -113,12 +191,18 @@ class Floor(_Model):
 
     Examples
     --------
-    >>> Floor(level=0, area=850, free_height=4.2, floor_load=5.0, depth=16, street_frontage=True)
-    Floor(level=0, area=850.0, free_height=4.2, floor_load=5.0, depth=16.0, street_frontage=True, ...)
+    >>> Floor(level=0, area=850.0, free_height=4.2, floor_load=5.0, depth=16, street_frontage=True)
+    Floor(level=0, area=850, free_height=4.2, floor_load=5.0, depth=16.0, street_frontage=True, ...)
+    >>> Floor(level=0, area=850.5, free_height=4.2, floor_load=5.0, depth=16)
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Floor
+    area
+      Value error, area must be a whole number of m², got 850.5 ...
     """
 
     level: int = Field(ge=-5, le=200, description="0 = ground floor, negative = basement")
-    area: float = Field(gt=0, le=1_000_000, description="lettable floor area (VVO), m²")
+    area: int = Field(gt=0, le=MAX_AREA, description="lettable floor area (VVO), whole m²")
     free_height: float = Field(gt=0, le=30, description="free height floor to ceiling, m")
     floor_load: float = Field(gt=0, le=100, description="permitted imposed floor load, kN/m²")
     depth: float = Field(gt=0, le=200, description="floor-plate depth facade to facade (or to core), m")
@@ -128,6 +212,11 @@ class Floor(_Model):
         default=None, gt=0, le=10_000, description="asking rent EUR/m²/yr on this floor; None = building default"
     )
     column_grid: float | None = Field(default=None, gt=0, le=50, description="column spacing, m (None = unknown)")
+
+    @field_validator("area", mode="before")
+    @classmethod
+    def _area(cls, value: Any, info: ValidationInfo) -> Any:
+        return _whole_m2(value, info)
 
 
 class Location(_Model):
@@ -143,11 +232,13 @@ class Location(_Model):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     neighbourhood: str = Field(min_length=1, description="neighbourhood name or CBS code")
-    dna: TagWeights = Field(default_factory=dict, description="present identities -> strength in [0, 1]")
-    amenities: dict[str, Annotated[int, Field(ge=0)]] = Field(
-        default_factory=dict, description="amenity category -> count within walking distance"
+    dna: TagWeights = Field(default_factory=FrozenDict, description="present identities -> strength in [0, 1]")
+    amenities: ReadOnlyMapping[str, Annotated[int, Field(ge=0, le=100_000)]] = Field(
+        default_factory=FrozenDict, description="amenity category -> count within walking distance"
     )
-    transit_distance: float | None = Field(default=None, ge=0, description="walking distance to nearest stop, m")
+    transit_distance: float | None = Field(
+        default=None, ge=0, le=MAX_TRANSIT_DISTANCE, description="walking distance to nearest stop, m"
+    )
     noise_db: float | None = Field(default=None, ge=0, le=150, description="road/rail noise at the facade, Lden dB")
     hazard_contour: bool = Field(default=False, description="inside an external-safety risk contour")
 
@@ -158,8 +249,8 @@ class Location(_Model):
 
     @field_validator("dna")
     @classmethod
-    def _dna_vocab(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
-        _refuse_fixed(value, "dna")
+    def _dna_vocab(cls, value: Mapping[str, float], info: ValidationInfo) -> Mapping[str, float]:
+        refuse_fixed_identity(value, "dna")
         _vocab_check(value, "identities", info)
         return value
 
@@ -193,6 +284,10 @@ class Building(_Model):
         description="functions not permitted now that the municipality is prepared to allow",
     )
     core_position: Literal["central", "side", "corner", "multiple"] | None = None
+    conversion_costs: ReadOnlyMapping[str, Annotated[float, Field(ge=0, le=100_000)]] = Field(
+        default_factory=FrozenDict,
+        description="function -> cost to convert this object to it, EUR/m² lettable; overrides the defaults",
+    )
 
     @field_validator("permitted_functions", "prospective_functions", mode="before")
     @classmethod
@@ -202,7 +297,19 @@ class Building(_Model):
     @field_validator("permitted_functions", "prospective_functions")
     @classmethod
     def _functions_vocab(cls, value: frozenset[str], info: ValidationInfo) -> frozenset[str]:
-        _vocab_check(sorted(value), "functions", info)
+        assert info.field_name is not None
+        _functions_check(sorted(value), info.field_name, info)
+        return value
+
+    @field_validator("conversion_costs", mode="before")
+    @classmethod
+    def _cost_keys(cls, value: Any) -> Any:
+        return _normalise_keys(value)
+
+    @field_validator("conversion_costs")
+    @classmethod
+    def _cost_functions(cls, value: Mapping[str, float], info: ValidationInfo) -> Mapping[str, float]:
+        _functions_check(value, "conversion_costs", info)
         return value
 
     @field_validator("floors")
@@ -222,9 +329,9 @@ class Building(_Model):
         return tuple(f.level for f in self.floors)
 
     @property
-    def lettable_area(self) -> float:
-        """Total lettable area over all floors, m²."""
-        return math.fsum(f.area for f in self.floors)
+    def lettable_area(self) -> int:
+        """Total lettable area over all floors, whole m²."""
+        return sum(f.area for f in self.floors)
 
     def floor(self, level: int) -> Floor:
         """The floor at ``level``; ``KeyError`` naming the known levels if there is none."""
@@ -233,14 +340,34 @@ class Building(_Model):
                 return f
         raise KeyError(f"building {self.id!r} has no floor at level {level}; levels: {list(self.levels)}")
 
-    def conversion_cost(self, function: str) -> float:  # placeholder until the conversion-cost data lands
-        """Conversion cost to ``function``, EUR/m²."""
-        return 0.0
-
     def rent(self, level: int) -> float:
         """Asking rent on ``level`` (the floor's own, else the building default), EUR/m²/yr."""
         f = self.floor(level)
         return f.asking_rent if f.asking_rent is not None else self.asking_rent
+
+    def conversion_cost(self, function: str) -> float:
+        """Cost to convert this object to ``function``, EUR/m² lettable: its own figure, else the default.
+
+        Defaults come from :func:`default_conversion_costs`; a function of an extended vocabulary
+        without a default costs as ``"other"``. ``ValueError`` if ``function`` is not known.
+
+        Examples
+        --------
+        >>> from objectmatch import load_example
+        >>> building, _ = load_example()
+        >>> building.conversion_cost("residential") == default_conversion_costs()["residential"]
+        True
+        >>> building.model_copy(update={"conversion_costs": {"residential": 900.0}}).conversion_cost("residential")
+        900.0
+        """
+        if not isinstance(function, str):
+            raise TypeError(f"function must be a string, got {short_repr(function)}")
+        canonical = normalise_tag(function)
+        active_vocabulary().check([canonical], "functions")
+        if canonical in self.conversion_costs:
+            return float(self.conversion_costs[canonical])
+        defaults = _conversion_costs()
+        return defaults.get(canonical, defaults["other"])
 
 
 class Candidate(_Model):
@@ -257,22 +384,26 @@ class Candidate(_Model):
     ...               area_min=150, area_max=300, needs_ground_floor=True, pioneer=True)
     >>> c.is_public, c.schedule[6][22]
     (True, 1.0)
+    >>> c.identities["religion"] = 1.0
+    Traceback (most recent call last):
+    ...
+    TypeError: FrozenDict is read-only: build a new mapping, e.g. {**old, 'key': value}
     """
 
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
     function: str = Field(description="use class, from the vocabulary's functions")
     activity: str = Field(min_length=1, description="finer activity, free text, e.g. 'cafe', 'coworking'")
-    identities: TagWeights = Field(default_factory=dict, description="flexible identities -> weight in [0, 1]")
-    values: TagWeights = Field(default_factory=dict, description="values -> weight in [0, 1]")
+    identities: TagWeights = Field(default_factory=FrozenDict, description="flexible identities -> weight in [0, 1]")
+    values: TagWeights = Field(default_factory=FrozenDict, description="values -> weight in [0, 1]")
     schedule: Schedule = Field(default=OFFICE_HOURS, description="occupancy 7 days x 24 hours, Monday first")
     visitors_per_day: float = Field(default=0.0, ge=0, le=1_000_000)
     noise: int = Field(default=0, ge=0, le=3, description="noise emitted: 0 silent .. 3 loud")
     noise_tolerance: int = Field(default=3, ge=0, le=3, description="noise tolerated: 0 needs quiet .. 3 any")
     needs: TagSet = Field(default_factory=frozenset)
     offers: TagSet = Field(default_factory=frozenset)
-    area_min: float = Field(gt=0, le=1_000_000, description="smallest area it can use, m²")
-    area_max: float = Field(gt=0, le=1_000_000, description="largest area it wants, m²")
+    area_min: int = Field(gt=0, le=MAX_AREA, description="smallest area it can use, whole m²")
+    area_max: int = Field(gt=0, le=MAX_AREA, description="largest area it wants, whole m²")
     max_floors: int = Field(default=1, ge=1, le=200, description="floors it may span (contiguous)")
     needs_ground_floor: bool = False
     min_free_height: float = Field(default=0.0, ge=0, le=30, description="m")
@@ -291,8 +422,20 @@ class Candidate(_Model):
     @field_validator("function")
     @classmethod
     def _function_vocab(cls, value: str, info: ValidationInfo) -> str:
-        _vocab_check([value], "functions", info)
+        _functions_check([value], "function", info)
         return value
+
+    @field_validator("activity")
+    @classmethod
+    def _activity_flexible(cls, value: str) -> str:
+        # Free text becomes a matching feature too (meeting places, reports): read word by word.
+        refuse_fixed_identity([value], "activity", kind="text")
+        return value
+
+    @field_validator("area_min", "area_max", mode="before")
+    @classmethod
+    def _area(cls, value: Any, info: ValidationInfo) -> Any:
+        return _whole_m2(value, info)
 
     @field_validator("identities", "values", mode="before")
     @classmethod
@@ -301,9 +444,9 @@ class Candidate(_Model):
 
     @field_validator("identities", "values")
     @classmethod
-    def _weights_vocab(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+    def _weights_vocab(cls, value: Mapping[str, float], info: ValidationInfo) -> Mapping[str, float]:
         assert info.field_name is not None
-        _refuse_fixed(value, info.field_name)
+        refuse_fixed_identity(value, info.field_name)
         _vocab_check(value, "identities" if info.field_name == "identities" else "values", info)
         return value
 
@@ -316,7 +459,7 @@ class Candidate(_Model):
     @classmethod
     def _tags_vocab(cls, value: frozenset[str], info: ValidationInfo) -> frozenset[str]:
         assert info.field_name is not None
-        _refuse_fixed(value, info.field_name)
+        refuse_fixed_identity(value, info.field_name)
         _vocab_check(sorted(value), "needs_offers", info)
         return value
 
@@ -330,23 +473,7 @@ class Candidate(_Model):
     @field_validator("schedule", mode="before")
     @classmethod
     def _schedule(cls, value: Any) -> Any:
-        if isinstance(value, str | Mapping):
-            return opening_hours(value)
-        if isinstance(value, Sequence) or hasattr(value, "tolist"):
-            rows = value.tolist() if hasattr(value, "tolist") else list(value)
-            shape_rows = [len(r) if isinstance(r, Sequence) else None for r in rows]
-            if len(rows) != 7 or any(n != 24 for n in shape_rows):
-                raise ValueError(
-                    f"schedule must be 7 days x 24 hours, got {len(rows)} rows of lengths {shape_rows}"
-                )
-            for d, row in enumerate(rows):
-                for h, v in enumerate(row):
-                    if isinstance(v, bool) or not isinstance(v, int | float):
-                        raise ValueError(f"schedule[{d}][{h}] = {v!r} is not a number")
-                    if not (0.0 <= float(v) <= 1.0):  # also false for NaN
-                        raise ValueError(f"schedule[{d}][{h}] = {v!r} is outside [0, 1]")
-            return tuple(tuple(float(v) for v in row) for row in rows)
-        return value
+        return schedule_from(value)
 
     @model_validator(mode="after")
     def _areas(self) -> Candidate:

@@ -6,10 +6,14 @@ hours with :func:`opening_hours` rather than by hand.
 
 from __future__ import annotations
 
+import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-__all__ = ["DAYS", "EMPTY", "OFFICE_HOURS", "Schedule", "flat", "from_flat", "opening_hours"]
+from objectmatch._text import short_repr
+
+__all__ = ["DAYS", "EMPTY", "OFFICE_HOURS", "Schedule", "flat", "from_flat", "opening_hours", "schedule_from"]
 
 #: A schedule: seven rows (Monday first) of 24 hourly occupancy values in [0, 1].
 Schedule = tuple[tuple[float, ...], ...]
@@ -27,7 +31,7 @@ def _day_index(token: str) -> int:
     key = token.strip().lower()
     key = _DAY_ALIASES.get(key, key)
     if key not in DAYS:
-        raise ValueError(f"unknown day {token!r}; use one of {', '.join(DAYS)}")
+        raise ValueError(f"unknown day {short_repr(token)}; use one of {', '.join(DAYS)}")
     return DAYS.index(key)
 
 
@@ -44,7 +48,7 @@ def _days(spec: str) -> list[int]:
         if "-" in part:
             start, end = (_day_index(p) for p in part.split("-", 1))
             if end < start:
-                raise ValueError(f"day range {part.strip()!r} runs backwards")
+                raise ValueError(f"day range {short_repr(part.strip())} runs backwards")
             days.extend(range(start, end + 1))
         else:
             days.append(_day_index(part))
@@ -55,10 +59,10 @@ def _hours(spec: str) -> list[tuple[int, float]]:
     """Hours covered by ``"08:00-18:30"`` as (hour, share of that hour) pairs; may wrap past midnight."""
     match = _RANGE_RE.match(spec.strip())
     if match is None:
-        raise ValueError(f"hours {spec!r} are not of the form 'HH:MM-HH:MM'")
+        raise ValueError(f"hours {short_repr(spec)} are not of the form 'HH:MM-HH:MM'")
     h0, m0, h1, m1 = (int(g) if g else 0 for g in match.groups())
     if not (0 <= h0 <= 24 and 0 <= h1 <= 24 and m0 < 60 and m1 < 60):
-        raise ValueError(f"hours {spec!r} are out of range")
+        raise ValueError(f"hours {short_repr(spec)} are out of range")
     start, end = h0 * 60 + m0, h1 * 60 + m1
     if end <= start:
         end += 24 * 60  # runs past midnight into the next day
@@ -90,26 +94,86 @@ def opening_hours(spec: str | Mapping[str, str], level: float = 1.0) -> Schedule
     (0.5, 1.0, 0.0, 0.0)
     >>> sum(map(sum, opening_hours("daily 22-02")))
     28.0
+    >>> opening_hours({"mon-fri": 8})
+    Traceback (most recent call last):
+    ...
+    ValueError: opening hours {'mon-fri': 8}: hours 8 are not text such as '08:00-18:00'
     """
-    if not 0.0 <= level <= 1.0:
-        raise ValueError(f"level must be in [0, 1], got {level!r}")
-    if isinstance(spec, str):
-        items: list[tuple[str, str]] = []
-        for chunk in filter(None, (c.strip() for c in spec.split(";"))):
-            if " " not in chunk:
-                raise ValueError(f"opening hours {chunk!r} need days and hours, e.g. 'mon-fri 08-18'")
-            days, hours = chunk.split(None, 1)
-            items.append((days, hours))
-    else:
-        items = list(spec.items())
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0.0 <= level <= 1.0:
+        raise ValueError(f"level must be a number in [0, 1], got {short_repr(level)}")
     grid = [[0.0] * 24 for _ in range(7)]
-    for days, hours in items:
+    for days, hours in _items(spec):
         for day in _days(days):
             for part in hours.split(","):
                 for hour, share in _hours(part):
                     d, h = (day + hour // 24) % 7, hour % 24
                     grid[d][h] = min(1.0, max(grid[d][h], share * level))
     return tuple(tuple(row) for row in grid)
+
+
+def _items(spec: Any) -> list[tuple[str, str]]:
+    """(days, hours) pairs of an opening-hours string or mapping; ``ValueError`` for anything else."""
+    if isinstance(spec, str):
+        items: list[tuple[str, str]] = []
+        for chunk in filter(None, (c.strip() for c in spec.split(";"))):
+            if " " not in chunk:
+                raise ValueError(f"opening hours {short_repr(chunk)} need days and hours, e.g. 'mon-fri 08-18'")
+            days, hours = chunk.split(None, 1)
+            items.append((days, hours))
+        return items
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"opening hours must be text or a mapping of days to hours, got {short_repr(spec)}")
+    for days, hours in spec.items():
+        if not isinstance(days, str):
+            raise ValueError(
+                f"opening hours {short_repr(spec)}: days {short_repr(days)} are not text such as 'mon-fri'"
+            )
+        if not isinstance(hours, str):
+            raise ValueError(
+                f"opening hours {short_repr(spec)}: hours {short_repr(hours)} are not text such as '08:00-18:00'"
+            )
+    return list(spec.items())
+
+
+def _grid(value: Any) -> Schedule:
+    """A 7 x 24 grid of numbers in [0, 1] as a schedule; ``ValueError`` naming the first bad cell."""
+    rows = value.tolist() if hasattr(value, "tolist") else list(value)
+    shape = [len(r) if hasattr(r, "__len__") and not isinstance(r, str | bytes | Mapping) else None for r in rows[:8]]
+    if len(rows) != 7 or any(n != 24 for n in shape):
+        raise ValueError(f"schedule must be 7 days x 24 hours, got {len(rows)} rows of lengths {shape}")
+    for d, row in enumerate(rows):
+        for h, v in enumerate(row):
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise ValueError(f"schedule[{d}][{h}] = {short_repr(v)} is not a number")
+            if not (0.0 <= float(v) <= 1.0):  # also false for NaN
+                raise ValueError(f"schedule[{d}][{h}] = {v!r} is outside [0, 1]")
+    return tuple(tuple(float(v) for v in row) for row in rows)
+
+
+def schedule_from(value: Any) -> Schedule:
+    """A schedule from opening hours (text or a mapping) or a 7 x 24 grid (lists, tuples, an array).
+
+    Every bad input raises ``ValueError`` naming the value, so a model field reports it as a
+    validation error (never an ``AttributeError`` or ``TypeError`` from deep inside).
+
+    Examples
+    --------
+    >>> schedule_from({"mon-fri": "09-17"}) == OFFICE_HOURS
+    True
+    >>> schedule_from([[0.0] * 24] * 6)
+    Traceback (most recent call last):
+    ...
+    ValueError: schedule must be 7 days x 24 hours, got 6 rows of lengths [24, 24, 24, 24, 24, 24]
+    >>> schedule_from(5)
+    Traceback (most recent call last):
+    ...
+    ValueError: a schedule is opening hours (text or a mapping) or 7 x 24 numbers, got 5
+    """
+    if isinstance(value, str | Mapping):
+        return opening_hours(value)
+    if isinstance(value, Sequence) or hasattr(value, "tolist"):
+        return _grid(value)
+    raise ValueError(f"a schedule is opening hours (text or a mapping) or 7 x 24 numbers, got {short_repr(value)}")
 
 
 def flat(schedule: Schedule) -> str:

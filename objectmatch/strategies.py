@@ -325,7 +325,7 @@ def floors(
     def draw_floor(draw: st.DrawFn) -> Floor:
         return Floor(
             level=draw(st.integers(-2, 30)) if level is None else level,
-            area=draw(_floats(10.0, 5000.0)),
+            area=draw(st.integers(10, 5000)),
             free_height=draw(_floats(2.4, 8.0)),
             floor_load=draw(_floats(1.5, 20.0)),
             depth=draw(_floats(6.0, 40.0)),
@@ -459,7 +459,7 @@ def candidates(
     def draw_candidate(draw: st.DrawFn) -> Candidate:
         cid = draw(ids()) if id is None else id
         fn = draw(st.sampled_from(functions)) if function is None else function
-        a, b = draw(_floats(10.0, 5000.0)), draw(_floats(10.0, 5000.0))
+        a, b = draw(st.integers(10, 5000)), draw(st.integers(10, 5000))
         others = sorted({i.strip() for i in incompatible_with} - {cid.strip()})
         data = {
             "id": cid,

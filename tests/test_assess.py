@@ -268,7 +268,7 @@ def test_street_frontage_matters_for_retail() -> None:
 floors_st: st.SearchStrategy[list[dict[str, Any]]] = st.lists(
     st.builds(
         dict,
-        area=st.floats(10, 5000),
+        area=st.integers(10, 5000),
         free_height=st.floats(1.8, 8.0),
         floor_load=st.floats(0.5, 12.0),
         depth=st.floats(5.0, 40.0),

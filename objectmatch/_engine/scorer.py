@@ -30,7 +30,7 @@ from objectmatch._engine.terms import (
     noise_pair_table,
     publicness,
 )
-from objectmatch.vocabulary import offer_reach
+from objectmatch.vocabulary import active_vocabulary
 
 __all__ = ["TermArrays", "components", "pair_factors", "symmetric_product", "term_arrays", "unit_rows"]
 
@@ -82,7 +82,8 @@ def _complementarity_factors(pool: PoolArrays) -> Factors:
     """``(m_ij + m_ji) / 2`` per reach, ``m_ij`` the share of i's needs that j offers within the reach."""
     n_needs = pool.needs.sum(axis=1, keepdims=True)
     share = np.divide(pool.needs, n_needs, out=np.zeros_like(pool.needs), where=n_needs > 0)
-    reach = np.array([offer_reach(t) for t in pool.need_columns])
+    vocabulary = active_vocabulary()
+    reach = np.array([vocabulary.reach(t) for t in pool.need_columns])
     out: Factors = {}
     for name, cls in REACH_CLASS.items():
         cols = reach == name

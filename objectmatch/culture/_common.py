@@ -1,49 +1,34 @@
-"""Shared pieces of objectmatch.culture: the frozen model base and tag checks."""
+"""Shared pieces of objectmatch.culture: the frozen model base and tag checks.
+
+The base model, key normalisation and the fixed-identity refusal are the input models' own
+(:mod:`objectmatch.models`, :mod:`objectmatch.fixed_identity`): one rule, one home.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo
+from pydantic import ValidationInfo
 
-from objectmatch.vocabulary import active_vocabulary, fixed_identity_reason, normalise_tag
+from objectmatch.models import _Model, _normalise_keys
+from objectmatch.vocabulary import active_vocabulary, normalise_tag, refuse_fixed_identity
+
+__all__ = ["CARRIES", "_Model", "_check_tags", "_identity", "_normalise_keys"]
 
 #: A candidate (or carrier) *carries* an identity when its weight for it is at least this.
 CARRIES = 0.25
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
-
-
-def _normalise_keys(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, weight in value.items():
-            if not isinstance(key, str):  # normalise_tag's TypeError would escape pydantic's error report
-                raise ValueError(f"tag {key!r} is a {type(key).__name__}, not a string")
-            canonical = normalise_tag(key)
-            if canonical in out:
-                raise ValueError(f"tag {key!r} appears twice (as {canonical!r})")
-            out[canonical] = weight
-        return out
-    return value
-
-
 def _check_tags(tags: Iterable[str], kind: Literal["identities", "values"], field: str, info: ValidationInfo) -> None:
+    """Refuse fixed identity, then check ``tags`` against the active vocabulary's ``kind``."""
     tags = list(tags)
-    for tag in tags:
-        reason = fixed_identity_reason(tag)
-        if reason is not None:
-            raise ValueError(f"{field} tag {reason}")
+    refuse_fixed_identity(tags, field)
     active_vocabulary(info.context).check(tags, kind)
 
 
 def _identity(tag: str) -> str:
     """Normalise an identity name and refuse a fixed identity (used where no model validates)."""
     canonical = normalise_tag(tag)
-    reason = fixed_identity_reason(canonical)
-    if reason is not None:
-        raise ValueError(f"identity tag {reason}")
+    refuse_fixed_identity([canonical], "identity")
     return canonical

@@ -15,7 +15,7 @@ from objectmatch.culture._view import _dna_of, _ranked, _Side, _tenant_carriers,
 from objectmatch.culture.participation import Participation, saturate
 from objectmatch.culture.profile import NeighbourhoodProfile
 from objectmatch.models import Building, Candidate
-from objectmatch.vocabulary import active_vocabulary, fixed_identity_reason
+from objectmatch.vocabulary import active_vocabulary, refuse_fixed_identity
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -38,10 +38,7 @@ class SwotItem(_Model):
     @field_validator("identities")
     @classmethod
     def _flexible_only(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for tag in value:
-            reason = fixed_identity_reason(tag)
-            if reason is not None:
-                raise ValueError(f"SWOT identity {reason}")
+        refuse_fixed_identity(value, "SWOT identity")
         return value
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field, ValidationInfo, field_validator
 
 from objectmatch.culture._common import _check_tags, _Model, _normalise_keys
-from objectmatch.models import Candidate, Location, TagWeights
+from objectmatch.models import Candidate, FrozenDict, Location, TagWeights
 from objectmatch.vocabulary import Vocabulary, active_vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +38,7 @@ class _Carrier(_Model):
 
     @field_validator("identities")
     @classmethod
-    def _vocab(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+    def _vocab(cls, value: Mapping[str, float], info: ValidationInfo) -> Mapping[str, float]:
         _check_tags(value, "identities", f"{cls.__name__.lower()} identities", info)
         return value
 
@@ -123,7 +123,7 @@ class NeighbourhoodProfile(_Model):
     symbols: tuple[Symbol, ...] = ()
     heroes: tuple[Hero, ...] = ()
     rituals: tuple[Ritual, ...] = ()
-    values: TagWeights = Field(default_factory=dict, description="core values -> weight in [0, 1]")
+    values: TagWeights = Field(default_factory=FrozenDict, description="core values -> weight in [0, 1]")
 
     @field_validator("values", mode="before")
     @classmethod
@@ -132,7 +132,7 @@ class NeighbourhoodProfile(_Model):
 
     @field_validator("values")
     @classmethod
-    def _value_vocab(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+    def _value_vocab(cls, value: Mapping[str, float], info: ValidationInfo) -> Mapping[str, float]:
         _check_tags(value, "values", "values", info)
         return value
 
