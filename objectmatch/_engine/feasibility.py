@@ -18,22 +18,23 @@ SLACK = 1e-9
 
 
 def _item_violations(problem: ArrayProblem, areas: IntArray) -> list[str]:
-    out: list[str] = []
+    """Per item (vectorised): mask, size, contiguous run of at most max_floors, smallest part; per floor: capacity."""
     on = areas > 0
+    placed = on.any(axis=1)
     totals = areas.sum(axis=1)
-    for i in np.flatnonzero(on.any(axis=1)).tolist():
-        floors = np.flatnonzero(on[i])
-        if not problem.mask[i, floors].all():
-            out.append(f"item {i} on a floor it may not use")
-        if not problem.amin[i] <= totals[i] <= problem.amax[i]:
-            out.append(f"item {i} takes {totals[i]} units, outside {problem.amin[i]}..{problem.amax[i]}")
-        if len(floors) > problem.max_floors[i] or floors[-1] - floors[0] != len(floors) - 1:
-            out.append(f"item {i} on floors {floors.tolist()}: not a contiguous run of at most {problem.max_floors[i]}")
-        if len(floors) > 1 and (areas[i, floors] < problem.min_part[i]).any():
-            out.append(f"item {i} below the smallest part on a floor")
-    over = np.flatnonzero(areas.sum(axis=0) > problem.cap)
-    out += [f"floor {f} over capacity" for f in over.tolist()]
-    return out
+    count = on.sum(axis=1)
+    idx = np.arange(problem.m)
+    first = np.where(on, idx[None, :], problem.m).min(axis=1)
+    last = np.where(on, idx[None, :], -1).max(axis=1)
+    bad = {
+        "on a floor it may not use": (on & ~problem.mask).any(axis=1),
+        "outside its sizes": placed & ((totals < problem.amin) | (totals > problem.amax)),
+        "not a contiguous run of at most max_floors": placed & (
+            (count > problem.max_floors) | (last - first + 1 != count)),
+        "below the smallest part on a floor": (count > 1) & (on & (areas < problem.min_part[:, None])).any(axis=1),
+    }
+    out = [f"item {i} {what}" for what, rows in bad.items() for i in np.flatnonzero(rows).tolist()]
+    return out + [f"floor {f} over capacity" for f in np.flatnonzero(areas.sum(axis=0) > problem.cap).tolist()]
 
 
 def _function_areas(problem: ArrayProblem, areas: IntArray) -> np.ndarray:

@@ -49,6 +49,8 @@ EXACT_TRIES = 6
 STALL = 60
 #: Valid placements kept.
 ELITE = 300
+#: Share of the budget spent improving the starting constructions before the main search.
+START_SHARE = 0.3
 TOLERANCE = 1e-12
 
 
@@ -94,6 +96,7 @@ class Search:
         self.tabu_in = np.zeros(problem.n, dtype=np.int64)
         self.tabu_out = np.zeros(problem.n, dtype=np.int64)
         self.iteration = 0
+        self._floor = NEG  # the worst value in a full elite pool
 
     # -- value ------------------------------------------------------------------------------------
     def _initial_penalty(self) -> float:
@@ -122,6 +125,10 @@ class Search:
             v += overlap_excess(areas, earlier, rules.min_difference) / max(float(earlier.sum()), 1.0)
         return v
 
+    def _penalised(self, pl: Placement) -> float:
+        value, viol = self.objective(pl)
+        return value - self.penalty * viol
+
     def objective(self, pl: Placement) -> tuple[float, float]:
         """(value, violation) of a filled placement."""
         return self.p.value(pl.areas), self.violation(pl)
@@ -129,12 +136,13 @@ class Search:
     def keep(self, pl: Placement, value: float) -> None:
         """Remember a valid placement (the best ``ELITE`` are kept)."""
         key = pl.key()
-        if key in self.kept or placement_violations(self.p, pl.areas):
+        if key in self.kept or (len(self.kept) >= ELITE and value < self._floor) or placement_violations(self.p, pl.areas):
             return
         self.kept[key] = Found(key, pl.areas.copy(), value, pl.base.copy())
         if len(self.kept) > 2 * ELITE:
             best = sorted(self.kept.values(), key=lambda f: (-f.value, f.key))[:ELITE]
             self.kept = {f.key: f for f in best}
+            self._floor = best[-1].value
 
     # -- budget -----------------------------------------------------------------------------------
     def spend(self, units: int) -> bool:
@@ -148,40 +156,57 @@ class Search:
         return True
 
     # -- construction -----------------------------------------------------------------------------
-    def construct(self, start: Placement | None = None, greed: float = 0.0) -> Placement:
-        """GRASP construction: the best entries per unit of area, picked at random among the top few."""
+    def construct(self, start: Placement | None = None, greed: float = 0.0, lead: int | None = None) -> Placement:
+        """GRASP construction: the best entries per unit of area, picked at random among the top few;
+        with ``lead``, items of that function first (a function-led start), then any."""
         pl = start.copy() if start is not None else Placement(self.p, self.g)
         for i in sorted(self.must):
             if pl.run[i] < 0:
                 self._place_best(pl, i)
         pl.fill()
         value, viol = self.objective(pl)
-        while self.spend(RESCORE_UNITS + self.p.n * self.g.k):
-            move = self._pick_entry(pl, greed)
-            if move is None:
-                break
-            trial = self.apply(pl, move)
-            t_value, t_viol = self.objective(trial)
-            if t_value - self.penalty * t_viol <= value - self.penalty * viol + TOLERANCE:
-                break
-            pl, value, viol = trial, t_value, t_viol
+        for only in ((lead, None) if lead is not None else (None,)):
+            while self.spend(RESCORE_UNITS + self.p.n * self.g.k):
+                move = self._pick_entry(pl, greed, only)
+                if move is None:
+                    break
+                trial = self.apply(pl, move)
+                t_value, t_viol = self.objective(trial)
+                if t_value - self.penalty * t_viol <= value - self.penalty * viol + TOLERANCE:
+                    break
+                pl, value, viol = trial, t_value, t_viol
         self.keep(pl, value)
         return pl
 
+    def lead_functions(self, most: int = 8) -> list[int]:
+        """The functions with the most area among the items that may be placed, largest first."""
+        active = self.p.active
+        area = np.bincount(self.p.function[active], weights=self.p.amax[active], minlength=self.p.n_functions)
+        return [int(g) for g in np.argsort(-area, kind="stable")[:most] if area[g] > 0]
+
     def _place_best(self, pl: Placement, item: int) -> None:
         ctx = self.nb.context(pl)
-        gains = self.nb.add_gains(pl, ctx, np.array([item]))[0]
+        rows = np.array([item])
+        gains = np.where(self.nb.add_ok(pl, ctx, rows), self.nb.add_raw(pl, ctx, rows), NEG)[0]
         if np.isfinite(gains).any():
             pl.put(item, int(np.argmax(gains)))
 
-    def _pick_entry(self, pl: Placement, greed: float) -> Move | None:
+    def _pick_entry(self, pl: Placement, greed: float, only: int | None = None) -> Move | None:
         rows = self._entrants(pl)
+        if only is not None:
+            rows = rows[self.p.function[rows] == only]
         if not len(rows):
             return None
         ctx = self.nb.context(pl)
         gains = self.entry_scores(pl, ctx, rows, self.nb.add_raw(pl, ctx, rows))
         best = gains.max(axis=1)
         run = gains.argmax(axis=1)
+        if only is not None and len(self.p.rules.exclusive) and self.p.rules.exclusive[only]:
+            # a function that holds floors alone (housing) leads from the top of the building down:
+            # the floors that people live on, with the busy plinth left for the rest
+            top = np.where(np.isfinite(gains), self.g.first[None, :] + self.g.length[None, :], -1)
+            run = top.argmax(axis=1)
+            best = gains[np.arange(len(rows)), run]
         ok = np.isfinite(best) & (best > 0)
         if not ok.any():
             return None
@@ -328,25 +353,35 @@ class Search:
             drop = self.rng.choice(movable, size=size, replace=False).tolist()
         elif mode == 1 and movable:
             floor = int(self.rng.integers(self.p.m))
-            drop = [i for i in movable if pl.areas[i, floor] > 0]
+            span = [floor, floor + 1] if floor + 1 < self.p.m and self.rng.random() < 0.5 else [floor]
+            drop = [i for i in movable if (pl.areas[i, span] > 0).any()]
         else:
             drop = movable
         pl = pl.copy()
         for i in drop:
             pl.remove(i)
             self.tabu_in[i] = self.iteration + 10 + int(self.rng.integers(10))
-        if mode == 2:
+        if mode == 1 and movable:
+            for _ in span:
+                self._seed_item(pl, floor)
+        elif mode == 2:
             self._seed_item(pl)
         pl.fill()
         return self.construct(pl, greed=0.5)
 
-    def _seed_item(self, pl: Placement) -> None:
-        """Put one random item (not tabu) on one of its runs: a new start for the construction."""
+    def _seed_item(self, pl: Placement, floor: int | None = None) -> None:
+        """Put one random item (not tabu) on one of its runs -- on ``floor`` if given, an item of a
+        function that holds floors alone (housing) half the time -- as a new start for the construction."""
         ctx = self.nb.context(pl)
         rows = self._entrants(pl)
         if not len(rows):
             return
-        ok = self.nb.add_ok(pl, ctx, rows)
+        ok = self.nb.add_ok(pl, ctx, rows) & (self.tabu_in[rows] <= self.iteration)[:, None]
+        if floor is not None:
+            ok &= self.g.runs[:, floor][None, :]
+            exclusive = self.nb.exclusive_item[rows][:, None]
+            if (ok & exclusive).any() and self.rng.random() < 0.5:
+                ok &= exclusive
         options = np.argwhere(ok)
         if len(options):
             r, k = options[int(self.rng.integers(len(options)))]
@@ -354,10 +389,38 @@ class Search:
 
     def run(self, budget: int, deadline: float = np.inf, start: Found | None = None) -> SearchResult:
         """Search until ``budget`` work units are spent (or, as a safety net, ``deadline`` passes),
-        from ``start`` if given, else from a greedy construction."""
+        from ``start`` if given, else from the best of several constructions (a plain one and one led
+        by each large function), each improved briefly first."""
         self.budget = self.work + budget
         self.deadline = deadline
-        pl = self.construct() if start is None else self.construct(self._restore(start))
+        if start is not None:
+            pl = self.construct(self._restore(start))
+        else:
+            starts = [self.construct()] + [self.construct(lead=g) for g in self.lead_functions()]
+            share = max(self.budget - self.work, 0) * START_SHARE / len(starts)
+            pl = max((self._descend(s, share) for s in starts), key=self._penalised)
+        self._tabu(pl)
+        found = sorted(self.kept.values(), key=lambda f: (-f.value, f.key))
+        return SearchResult(found, self.work, self.iteration, self.clock_stopped)
+
+    def _descend(self, pl: Placement, units: float) -> Placement:
+        """Tabu steps from ``pl`` until ``units`` of work are spent or no new best comes for a while;
+        the best placement met (penalised value)."""
+        stop = self.work + units
+        best, best_value = pl, self._penalised(pl)
+        stall = 0
+        while self.work < min(stop, self.budget) and not self.clock_stopped and stall < STALL // 2:
+            self.iteration += 1
+            nxt = self.step(pl, NEG)
+            if nxt is None:
+                break
+            pl = nxt[0]
+            value = nxt[1] - self.penalty * nxt[2]
+            best, best_value, stall = (pl, value, 0) if value > best_value + TOLERANCE else (best, best_value, stall + 1)
+        return best
+
+    def _tabu(self, pl: Placement) -> None:
+        """The main loop: tabu steps, the penalty adapting, restarts from the elite pool when stalled."""
         value, viol = self.objective(pl)
         best_valid = value if viol == 0 else NEG
         best_any = value - self.penalty * viol
@@ -381,8 +444,6 @@ class Search:
                 stall += 1
             if stall >= STALL:
                 pl, stall = self.perturb(self._elite_start(pl)), 0
-        found = sorted(self.kept.values(), key=lambda f: (-f.value, f.key))
-        return SearchResult(found, self.work, self.iteration, self.clock_stopped)
 
     def _elite_start(self, current: Placement) -> Placement:
         """A random one of the best kept placements, rebuilt as a placement (the current one if none)."""
