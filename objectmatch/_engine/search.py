@@ -78,6 +78,19 @@ class SearchResult:
     clock_stopped: bool = False
 
 
+def _is_plain(problem: ArrayProblem) -> bool:
+    """A plain quadratic knapsack: one floor, fixed sizes, pair values only, no programme rules."""
+    rules = problem.rules
+    return bool(
+        problem.m == 1 and (problem.amin == problem.amax).all() and not problem.conflict_cost.any()
+        and set(problem.pair) <= {"all"} and not (problem.pioneer_weight or problem.diversity_weight)
+        and not problem.heart_weight and rules.min_area == 0 and rules.min_functions == 0
+        and rules.max_function_share >= 1.0 and not len(rules.must) and not len(rules.forbidden)
+        and rules.max_tenants is None and not rules.exclusive.any() and rules.min_rent <= 0 and rules.lead == -1
+        and not rules.differ
+    )
+
+
 class Search:
     """GRASP + tabu search on one array problem (see the module docstring)."""
 
@@ -97,6 +110,7 @@ class Search:
         self.tabu_out = np.zeros(problem.n, dtype=np.int64)
         self.iteration = 0
         self._floor = NEG  # the worst value in a full elite pool
+        self.plain = _is_plain(problem)
 
     # -- value ------------------------------------------------------------------------------------
     def _initial_penalty(self) -> float:
@@ -130,13 +144,19 @@ class Search:
         return value - self.penalty * viol
 
     def objective(self, pl: Placement) -> tuple[float, float]:
-        """(value, violation) of a filled placement."""
+        """(value, violation) of a filled placement (a plain knapsack carries its value along)."""
+        if self.plain:
+            if pl.known is None:
+                pl.known = self.p.value(pl.areas)
+            return pl.known, 0.0
         return self.p.value(pl.areas), self.violation(pl)
 
     def keep(self, pl: Placement, value: float) -> None:
         """Remember a valid placement (the best ``ELITE`` are kept)."""
         key = pl.key()
-        if key in self.kept or (len(self.kept) >= ELITE and value < self._floor) or placement_violations(self.p, pl.areas):
+        if key in self.kept or (len(self.kept) >= ELITE and value < self._floor):
+            return
+        if not self.plain and placement_violations(self.p, pl.areas):
             return
         self.kept[key] = Found(key, pl.areas.copy(), value, pl.base.copy())
         if len(self.kept) > 2 * ELITE:
@@ -310,6 +330,8 @@ class Search:
 
     def step(self, pl: Placement, best: float) -> tuple[Placement, float, float] | None:
         """One tabu iteration: the best admissible of the most promising moves, scored exactly."""
+        if self.plain:
+            return self._plain_step(pl, best)
         chosen: tuple[Placement, float, float, Move] | None = None
         tries = 0
         for move in self.candidates(pl):
@@ -330,6 +352,19 @@ class Search:
             return None
         self.make_tabu(chosen[3], len(pl.chosen))
         return chosen[0], chosen[1], chosen[2]
+
+    def _plain_step(self, pl: Placement, best: float) -> tuple[Placement, float, float] | None:
+        """A tabu iteration on a plain knapsack, where every estimate is exact: no re-scoring needed."""
+        current, _ = self.objective(pl)
+        for move in self.candidates(pl):
+            value = current + move.gain
+            if self.admissible(move, value, best):
+                trial = self.apply(pl, move)
+                trial.known = value if self.iteration % 64 else self.p.value(trial.areas)
+                self.keep(trial, trial.known)
+                self.make_tabu(move, len(pl.chosen))
+                return trial, trial.known, 0.0
+        return None
 
     def _adapt(self, viol: float, streak: list[int]) -> None:
         """Strategic oscillation: a longer stay on either side of validity moves the penalty weight."""
@@ -453,8 +488,13 @@ class Search:
         return self._restore(elite[int(self.rng.integers(len(elite)))])
 
     def _restore(self, found: Found) -> Placement:
+        """A kept placement back as a live one: items put on their runs (so the running sums hold),
+        then its exact base and areas."""
         pl = Placement(self.p, self.g)
-        pl.run = np.array(found.key, dtype=np.int64)
+        for i, run in enumerate(found.key):
+            if run >= 0:
+                pl.put(i, run)
         pl.base = found.base.copy()
         pl.areas = found.areas.copy()
+        pl.known = found.value if self.plain else None
         return pl

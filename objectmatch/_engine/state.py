@@ -90,6 +90,7 @@ class Placement:
         self.worst = np.zeros((n, m))  # worst conflict with a placed item near floor f
         self.fn_floor = np.zeros((problem.n_functions, m), dtype=np.int64)
         self.blocked = np.zeros(n, dtype=np.int64)
+        self.known: float | None = None  # the value, where a search keeps it exactly without re-scoring
 
     def copy(self) -> Placement:
         other = Placement.__new__(Placement)
@@ -101,6 +102,7 @@ class Placement:
         other.worst = self.worst.copy()
         other.fn_floor = self.fn_floor.copy()
         other.blocked = self.blocked.copy()
+        other.known = None
         return other
 
     @property
