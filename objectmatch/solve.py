@@ -166,7 +166,7 @@ def programme_of(prep: Prepared, areas: IntArray) -> Programme:
         cid: {lvl: float(agreed_rent(b.rent(lvl), by_id[cid].max_rent or math.inf)) for lvl in fl}
         for cid, fl in placements.items()
     }
-    carried = ()
+    carried: tuple[str, ...] = ()
     if opts.participation is not None:
         carried = tuple(sorted(cid for cid in placements if opts.participation.carries(by_id[cid].activity)))
     return Programme(
@@ -274,7 +274,7 @@ def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
         return outcome
     hints = (outcome.answers[0][0],) if outcome.answers else ()
     res = exact_engine.solve(
-        prep.problem, prep.problem.active,
+        prep.problem, prep.problem.active.tolist(),
         exact_engine.ExactOptions(
             k=opts.k, min_difference=opts.min_difference, time_limit=max(plan.deadline - time.perf_counter(), 0.01),
             work_limit=plan.seconds, seed=opts.seed, hints=hints,
@@ -302,7 +302,7 @@ def _relaxations(prep: Prepared, plan: Plan) -> list[str]:
             continue
         options = prep.options.model_copy(update={"constraints": cons.model_copy(update={name: relaxed})})
         trial = prepare(prep.building, prep.pool, options)
-        res = exact_engine.solve(trial.problem, trial.problem.active, exact_engine.ExactOptions(
+        res = exact_engine.solve(trial.problem, trial.problem.active.tolist(), exact_engine.ExactOptions(
             time_limit=max(min(2.0, plan.deadline - time.perf_counter()), 0.05), work_limit=1.0, verify=False))
         if res.answers:
             out.append(_explain.relaxation_text(name, getattr(cons, name)))
@@ -321,10 +321,10 @@ def _result(prep: Prepared, programmes: Sequence[Programme], status: MatchStatus
     )
 
 
-def _infeasible(prep: Prepared, reasons: Sequence[str], started: float, **extra: object) -> MatchResult:
+def _infeasible(prep: Prepared, reasons: Sequence[str], started: float, *, clock_stopped: bool = False) -> MatchResult:
     message = "; ".join(reasons)
     status = MatchStatus(code="infeasible", message=message, reasons=tuple(reasons),
-                         wall_time=time.perf_counter() - started, **extra)  # type: ignore[arg-type]
+                         wall_time=time.perf_counter() - started, clock_stopped=clock_stopped)
     return _result(prep, [], status)
 
 

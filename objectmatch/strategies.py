@@ -30,8 +30,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError as exc:  # pragma: no cover - only without the extra
+    raise ImportError(
+        "objectmatch.strategies needs hypothesis, an optional extra: pip install \"objectmatch[testing]\""
+    ) from exc
 
 from objectmatch.models import ENERGY_LABELS, Building, Candidate, Floor, Location
 from objectmatch.schedule import DAYS, Schedule, opening_hours

@@ -320,8 +320,9 @@ def _carried(candidates: Sequence[Candidate], strengths: Strengths | None, side:
     levels = getattr(strengths, side) if strengths is not None else {}
     if not levels or not candidates:
         return np.zeros(len(candidates))
-    carries = np.asarray(strengths.match_matrix(candidates, side), dtype=float)  # type: ignore[union-attr]
-    return np.asarray((carries * np.array(list(levels.values()), dtype=float)[None, :]).max(axis=1))
+    assert strengths is not None
+    carries = np.asarray(strengths.match_matrix(candidates, side), dtype=np.float64)
+    return np.asarray((carries * np.array(list(levels.values()), dtype=np.float64)[None, :]).max(axis=1))
 
 
 def _mask(building: Building, pool: PoolArrays, floors: dict[str, np.ndarray], rules: MaskRules) -> BoolArray:

@@ -437,7 +437,7 @@ class Builder:
             return
         model = self.model
         total = int(areas.sum())
-        overlap = []
+        overlap: list[cp_model.IntVar] = []
         for (i, f), var in self.a.items():
             if areas[i, f] > 0:
                 o = model.new_int_var(0, int(areas[i, f]), f"o{i}_{f}_{len(overlap)}")
@@ -510,7 +510,7 @@ def solve(problem: ArrayProblem, rows: Sequence[int], options: ExactOptions | No
     return result
 
 
-def _first(result: ExactResult, status: int, solver: cp_model.CpSolver, builder: Builder) -> None:
+def _first(result: ExactResult, status: cp_model.CpSolverStatus, solver: cp_model.CpSolver, builder: Builder) -> None:
     result.status = solver.status_name(status)
     result.infeasible = status == cp_model.INFEASIBLE
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

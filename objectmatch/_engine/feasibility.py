@@ -81,7 +81,7 @@ def programme_violations(problem: ArrayProblem, areas: IntArray) -> list[str]:
         out.append("too few functions")
     if rules.max_tenants is not None and len(chosen) > rules.max_tenants:
         out.append("too many tenants")
-    placed = on.any(axis=1)
+    placed = np.asarray(on.any(axis=1), dtype=bool)
     if len(rules.must) and not placed[rules.must].all():
         out.append("a must-include item is not placed")
     if len(rules.forbidden) and (placed[rules.forbidden[:, 0]] & placed[rules.forbidden[:, 1]]).any():

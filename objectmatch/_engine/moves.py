@@ -206,7 +206,7 @@ class Neighbourhood:
         ):
             return np.ones(shape, dtype=bool)
         if without is None:
-            return self._exclusive_rows(pl.fn_floor[None], rows)[0]
+            return np.asarray(self._exclusive_rows(pl.fn_floor[None], rows)[0], dtype=bool)
         stacks = np.repeat(pl.fn_floor[None], len(without), axis=0)
         for t, i in enumerate(without.tolist()):
             stacks[t, p.function[i]] -= self.g.runs[pl.run[i]]
@@ -215,7 +215,7 @@ class Neighbourhood:
     def _exclusive_rows(self, fn_floor: np.ndarray, rows: IntArray) -> BoolArray:
         p = self.p
         total = fn_floor.sum(axis=1)
-        excl_on_floor = (fn_floor[:, p.rules.exclusive] > 0).any(axis=1)
+        excl_on_floor = np.asarray((fn_floor[:, p.rules.exclusive] > 0).any(axis=1), dtype=bool)
         own = fn_floor[:, p.function[rows]]
         # an exclusive entrant needs floors holding only its function; others need floors with no exclusive one
         bad = np.where(self.exclusive_item[rows][None, :, None], total[:, None, :] > own, excl_on_floor[:, None, :])
