@@ -13,8 +13,8 @@ import numpy as np
 
 from objectmatch._engine.encode import Encoded
 from objectmatch._engine.problem import ArrayProblem
-from objectmatch._engine.terms import TERMS
-from objectmatch.constraints import Constraints, Violation, floor_violations
+from objectmatch._engine.terms import TERMS, rent_allowed
+from objectmatch.constraints import Constraints
 from objectmatch.models import Building, Candidate
 from objectmatch.results import Programme
 
@@ -32,37 +32,82 @@ KIND_TEXT = {
 LABELS = {t.name: t.label for t in TERMS}
 
 
-def _floor_reasons(building: Building, cand: Candidate, cons: Constraints) -> list[Violation]:
-    return [v for f in building.floors for v in floor_violations(building, f, cand, cons)]
+def _blockers(building: Building, enc: Encoded, cons: Constraints) -> dict[str, np.ndarray]:
+    """Per rule, which (candidate, floor) it rules out: n x m booleans, in the rules' order."""
+    pool = enc.pool
+    fns = [pool.function_columns[g] for g in pool.function]
+    lo = np.array([cons.level_range(f)[0] if cons.level_range(f)[0] is not None else -10**6 for f in fns])
+    hi = np.array([cons.level_range(f)[1] if cons.level_range(f)[1] is not None else 10**6 for f in fns])
+    levels = enc.levels[None, :]
+    shape = (enc.n, enc.m)
+    return {
+        "function_not_permitted": np.broadcast_to(~enc.permitted[:, None], shape),
+        "function_level": (levels < lo[:, None]) | (levels > hi[:, None]),
+        "ground_floor": pool.needs_ground_floor[:, None] & (levels != 0),
+        "free_height": enc.free_height[None, :] < pool.min_free_height[:, None],
+        "floor_load": enc.floor_load[None, :] < pool.min_floor_load[:, None],
+        "rent": ~rent_allowed(enc.asking[None, :], pool.max_rent[:, None], cons.max_discount),
+    }
+
+
+def _kind_text(kind: str, cand: Candidate, building: Building, enc: Encoded, cons: Constraints) -> str:
+    if kind == "function_not_permitted":
+        permitted = ", ".join(sorted(building.permitted_functions))
+        return f"function {cand.function!r} is not permitted here (permitted: {permitted})"
+    if kind == "function_level":
+        lo, hi = cons.level_range(cand.function)
+        low, high = lo if lo is not None else "the lowest", hi if hi is not None else "the top"
+        return f"{cand.function} may only use levels {low} to {high}"
+    if kind == "ground_floor":
+        return "needs the ground floor"
+    if kind == "free_height":
+        return f"needs free height {cand.min_free_height:g} m, the highest floor has {enc.free_height.max():g} m"
+    if kind == "floor_load":
+        return f"needs floor load {cand.min_floor_load:g} kN/m², the strongest floor has {enc.floor_load.max():g} kN/m²"
+    cheapest = float(enc.asking.min())
+    return (f"can pay at most {cand.max_rent:g} EUR/m²/yr; the cheapest floor asks {cheapest:g}, "
+            f"{(1 - cons.max_discount) * cheapest:g} at the largest discount ({cons.max_discount:.0%})")
+
+
+def _reason(i: int, cand: Candidate, blockers: dict[str, np.ndarray], building: Building, enc: Encoded,
+            cons: Constraints) -> tuple[str, list[str]]:
+    everywhere = [k for k, b in blockers.items() if b[i].all()]
+    if everywhere:
+        return "; ".join(_kind_text(k, cand, building, enc, cons) for k in everywhere), everywhere
+    parts, kinds = [], []
+    for f, level in enumerate(enc.levels.tolist()):
+        kind = next(k for k, b in blockers.items() if b[i, f])
+        kinds.append(kind)
+        parts.append(f"level {level}: {KIND_TEXT.get(kind, kind)}")
+    return "every floor fails a rule (" + ", ".join(parts) + ")", sorted(set(kinds))
+
+
+def _unusable(building: Building, candidates: Sequence[Candidate], enc: Encoded, cons: Constraints,
+              ) -> dict[str, tuple[str, list[str]]]:
+    blockers = _blockers(building, enc, cons)
+    out: dict[str, tuple[str, list[str]]] = {}
+    for i in np.flatnonzero(~enc.mask.any(axis=1)).tolist():
+        cand = candidates[i]
+        if enc.vetoed[i] is not None:
+            out[cand.id] = (f"the assessment rules out {cand.function} here: {enc.vetoed[i]}", ["vetoed"])
+        else:
+            out[cand.id] = _reason(i, cand, blockers, building, enc, cons)
+    return out
 
 
 def candidate_reasons(
     building: Building, candidates: Sequence[Candidate], enc: Encoded, cons: Constraints
 ) -> dict[str, str]:
     """For every candidate that may use no floor at all: why, in one sentence."""
-    out: dict[str, str] = {}
-    for i in np.flatnonzero(~enc.mask.any(axis=1)).tolist():
-        cand = candidates[i]
-        if enc.vetoed[i] is not None:
-            out[cand.id] = f"the assessment rules out {cand.function} here: {enc.vetoed[i]}"
-            continue
-        seen: dict[str, str] = {}
-        for v in _floor_reasons(building, cand, cons):
-            seen.setdefault(v.kind, v.split(": ", 1)[1] if ": " in v else str(v))
-        out[cand.id] = "; ".join(seen.values()) or "no floor fits its size"
-    return out
+    return {cid: text for cid, (text, _) in _unusable(building, candidates, enc, cons).items()}
 
 
 def exclusion_summary(building: Building, candidates: Sequence[Candidate], enc: Encoded, cons: Constraints) -> str:
     """One sentence: how many candidates may use some floor, and why the others may not."""
     counts: Counter[str] = Counter()
-    for i in np.flatnonzero(~enc.mask.any(axis=1)).tolist():
-        if enc.vetoed[i] is not None:
-            counts["no transformation potential for its function"] += 1
-            continue
-        kinds = {v.kind for v in _floor_reasons(building, candidates[i], cons)}
-        for kind in sorted(kinds):
-            counts[KIND_TEXT.get(kind, kind)] += 1
+    for _, kinds in _unusable(building, candidates, enc, cons).values():
+        for kind in kinds:
+            counts["no transformation potential for its function" if kind == "vetoed" else KIND_TEXT[kind]] += 1
     excluded = sum(1 for c in candidates if c.id in cons.exclude)
     usable = int(enc.mask.any(axis=1).sum())
     parts = [f"{usable} of {enc.n} candidates may use some floor"]

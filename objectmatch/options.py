@@ -12,10 +12,10 @@ reproduce the solver's verdict with no arguments.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, field_validator
-from typing_extensions import Annotated, TypedDict
+from typing_extensions import TypedDict
 
 from objectmatch._engine.terms import ScoreModel, Weights
 from objectmatch._params import Int, Real, param

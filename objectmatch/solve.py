@@ -34,6 +34,7 @@ from objectmatch._engine.encode import Encoded, IntArray
 from objectmatch._engine.problem import ArrayProblem, RuleInputs, from_terms
 from objectmatch._engine.scorer import term_arrays
 from objectmatch._engine.search import WORK_PER_SECOND, Found, Search
+from objectmatch._engine.shortlist import shortlist
 from objectmatch._engine.terms import agreed_rent
 from objectmatch._params import validate
 from objectmatch.constraints import Constraints, check
@@ -56,6 +57,8 @@ WALL_CONSTANT = 0.5
 #: Share of the budget the search gets before the exact model of a small pool (at most EXACT_SEARCH_CAP s).
 SEARCH_SHARE_EXACT = 0.1
 EXACT_SEARCH_CAP = 0.3
+#: Seconds kept back from the search to polish, score and check the answers.
+POLISH_RESERVE = 0.25
 #: Share of the budget the best programme's search gets (without, with runners-up to find).
 ALTERNATIVE_SHARE = {False: 1.0, True: 0.6}
 
@@ -70,7 +73,12 @@ def default_time(n_active: int, exact: bool) -> float:
 
 @dataclass(frozen=True, eq=False)
 class Prepared:
-    """One request, encoded: the models, the options, the context, the arrays and the array problem."""
+    """One request, encoded: the models, the options, the context, the arrays and the array problem.
+
+    ``pool`` is what the engine works on (the whole pool sorted by id, or its shortlist when it has more
+    than ``shortlist.LIMIT`` usable candidates); ``everyone`` the whole pool sorted by id; ``reasons``
+    why candidates cannot come in at all; ``unlisted`` the usable ones the shortlist left out.
+    """
 
     building: Building
     pool: tuple[Candidate, ...]
@@ -79,6 +87,8 @@ class Prepared:
     enc: Encoded
     problem: ArrayProblem
     reasons: dict[str, str]
+    everyone: tuple[Candidate, ...] = ()
+    unlisted: frozenset[str] = frozenset()
 
 
 def _rules(pool: Sequence[Candidate], cons: Constraints) -> RuleInputs:
@@ -102,14 +112,21 @@ def _rules(pool: Sequence[Candidate], cons: Constraints) -> RuleInputs:
 
 def prepare(building: Building, pool: Sequence[Candidate], options: MatchOptions) -> Prepared:
     """Encode a request once (``pool`` sorted by id, so the answer does not depend on its order)."""
-    ordered = tuple(sorted(pool, key=lambda c: c.id))
+    everyone = tuple(sorted(pool, key=lambda c: c.id))
     cons = options.constraints
     ctx = context(building, options, cons)
-    enc = encode_in(building, ordered, ctx, options)
+    enc = encode_in(building, everyone, ctx, options)
+    reasons = _explain.candidate_reasons(building, everyone, enc, cons)
+    rows = shortlist(enc, options.weights, options.score_model)
+    engine_pool = everyone
+    if len(rows) < int(enc.mask.any(axis=1).sum()):
+        engine_pool = tuple(everyone[i] for i in rows)
+        enc = encode_in(building, engine_pool, ctx, options)
     arrays = term_arrays(enc, options.weights, options.score_model)
-    problem = from_terms(arrays, _rules(ordered, cons), options.area_step)
-    reasons = _explain.candidate_reasons(building, ordered, enc, cons)
-    return Prepared(building, ordered, options, ctx, enc, problem, reasons)
+    problem = from_terms(arrays, _rules(engine_pool, cons), options.area_step)
+    listed = {c.id for c in engine_pool}
+    unlisted = frozenset(c.id for c in everyone if c.id not in listed and c.id not in reasons)
+    return Prepared(building, engine_pool, options, ctx, enc, problem, reasons, everyone, unlisted)
 
 
 # -- answers --------------------------------------------------------------------------------------
@@ -203,11 +220,13 @@ def _polish(problem: ArrayProblem, answers: Sequence[tuple[IntArray, float]], li
 
 @dataclass
 class Plan:
-    """How a match spends its time: exact or not, seconds of work, the wall-clock deadline."""
+    """How a match spends its time: exact or not, seconds of work, the wall-clock deadline (and the
+    search's, which leaves room to polish, score and check the answers)."""
 
     exact: bool
     seconds: float
     deadline: float
+    search_deadline: float
 
 
 def _plan(prep: Prepared, started: float) -> Plan:
@@ -215,7 +234,8 @@ def _plan(prep: Prepared, started: float) -> Plan:
     n_active = len(prep.problem.active)
     use_exact = opts.exact if opts.exact is not None else n_active <= EXACT_LIMIT
     seconds = opts.time_limit if opts.time_limit is not None else default_time(n_active, use_exact)
-    return Plan(use_exact, seconds, started + seconds * (1 + WALL_SLACK) + WALL_CONSTANT)
+    deadline = started + seconds * (1 + WALL_SLACK) + WALL_CONSTANT
+    return Plan(use_exact, seconds, deadline, deadline - POLISH_RESERVE - 0.02 * opts.k)
 
 
 @dataclass
@@ -232,10 +252,10 @@ class Outcome:
 
 
 def _search(
-    problem: ArrayProblem, seconds: float, seed: int, deadline: float, start: Found | None = None
+    problem: ArrayProblem, seconds: float, seed: int, deadline: float, start: Found | None = None, leads: int = 8
 ) -> tuple[list[Found], int, bool]:
     search = Search(problem, seed=seed)
-    found = search.run(int(seconds * WORK_PER_SECOND), deadline=deadline, start=start)
+    found = search.run(int(seconds * WORK_PER_SECOND), deadline=deadline, start=start, leads=leads)
     return found.found, found.work, found.clock_stopped
 
 
@@ -252,7 +272,9 @@ def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float, 
     for t in range(1, opts.k):
         problem = prep.problem.differing(tuple(chosen), opts.min_difference)
         start = next((f for f in elite if all(_difference(f.areas, c) >= opts.min_difference for c in chosen)), None)
-        found, work, stopped = _search(problem, seconds / max(opts.k - 1, 1), opts.seed + t, plan.deadline, start)
+        found, work, stopped = _search(
+            problem, seconds / max(opts.k - 1, 1), opts.seed + t, plan.search_deadline, start, leads=0
+        )
         outcome.work += work
         outcome.clock_stopped |= stopped
         best = _polish(problem, _pairs(found), limit=3)
@@ -266,7 +288,7 @@ def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
     opts = prep.options
     share = ALTERNATIVE_SHARE[opts.k > 1]
     search_seconds = min(plan.seconds * SEARCH_SHARE_EXACT, EXACT_SEARCH_CAP) if plan.exact else plan.seconds * share
-    found, work, stopped = _search(prep.problem, search_seconds, opts.seed, plan.deadline)
+    found, work, stopped = _search(prep.problem, search_seconds, opts.seed, plan.search_deadline)
     outcome = Outcome(_polish(prep.problem, _pairs(found), limit=20)[:1], work=work, clock_stopped=stopped)
     if not plan.exact:
         if outcome.answers and opts.k > 1:
@@ -311,13 +333,17 @@ def _relaxations(prep: Prepared, plan: Plan) -> list[str]:
 
 def _result(prep: Prepared, programmes: Sequence[Programme], status: MatchStatus) -> MatchResult:
     chosen = programmes[0].placements if programmes else {}
+    left_out = _explain.left_out(prep.everyone, chosen, prep.reasons, prep.options.constraints)
+    for cid in prep.unlisted:
+        left_out[cid] = ("could come in, but the pool has more usable candidates than the engine takes at once "
+                         "and its shortlist ranked this one lower")
     return MatchResult(
         building=prep.building,
-        candidates=prep.pool,
+        candidates=prep.everyone,
         options=prep.options,
         programmes=tuple(programmes),
         status=status,
-        left_out=_explain.left_out(prep.pool, chosen, prep.reasons, prep.options.constraints),
+        left_out=left_out,
     )
 
 

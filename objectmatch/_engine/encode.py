@@ -195,6 +195,10 @@ def encode_pool(candidates: Sequence[Candidate], *, identity_columns: Sequence[s
     function_columns = sorted({c.function for c in pool})
     fn_index = {f: j for j, f in enumerate(function_columns)}
     functions = [c.function for c in pool]
+    activities = [c.activity for c in pool]
+    # pools repeat activities (generated ones a few hundred over 10,000 candidates): read each text once
+    meeting = {a: is_meeting_place(a) for a in set(activities)}
+    tags = {a: activity_tags(a) for a in meeting}
     max_rent = [np.inf if c.max_rent is None else c.max_rent for c in pool]
     arrays = PoolArrays(
         ids=tuple(c.id for c in pool),
@@ -219,9 +223,9 @@ def encode_pool(candidates: Sequence[Candidate], *, identity_columns: Sequence[s
         max_rent=np.array(max_rent, dtype=float),
         pioneer=_column(pool, "pioneer", bool),
         public=np.array([f in PUBLIC_FUNCTIONS for f in functions], dtype=bool),
-        meeting=np.array([is_meeting_place(c.activity) for c in pool], dtype=bool),
+        meeting=np.array([meeting[a] for a in activities], dtype=bool),
         visitors=_column(pool, "visitors_per_day", float),
-        activity=tuple(activity_tags(c.activity) for c in pool),
+        activity=tuple(tags[a] for a in activities),
         incompatible_pairs=_incompatible(pool),
     )
     readonly(*(v for v in vars(arrays).values() if isinstance(v, np.ndarray)))

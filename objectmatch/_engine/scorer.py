@@ -32,7 +32,9 @@ from objectmatch._engine.terms import (
 )
 from objectmatch.vocabulary import active_vocabulary
 
-__all__ = ["TermArrays", "components", "pair_factors", "symmetric_product", "term_arrays", "unit_rows"]
+__all__ = [
+    "TermArrays", "area_coefficients", "components", "pair_factors", "symmetric_product", "term_arrays", "unit_rows",
+]
 
 #: The pair class each offer reach counts in: building-wide offers always, floor offers between
 #: tenants sharing a floor, street offers between tenants both on street-facing floors.
@@ -167,7 +169,8 @@ class TermArrays:
                     yield name, cls, mat
 
 
-def _area_coefficients(enc: Encoded, weights: Weights, model: ScoreModel) -> dict[str, FloatArray]:
+def area_coefficients(enc: Encoded, model: ScoreModel) -> dict[str, FloatArray]:
+    """Each area component's value per m² of each candidate on each floor (n x m), unweighted."""
     pool = enc.pool
     lettable = enc.lettable_area
     n, m = enc.n, enc.m
@@ -201,7 +204,7 @@ def term_arrays(enc: Encoded, weights: Weights | None = None, model: ScoreModel 
         enc=enc,
         weights=w,
         model=mdl,
-        area=_area_coefficients(enc, w, mdl),
+        area=area_coefficients(enc, mdl),
         pair=pair,
         share=np.asarray(enc.pool.area_min / enc.lettable_area, dtype=float),
         conflict=conflict_matrix(enc.pool, mdl),

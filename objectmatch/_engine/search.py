@@ -166,11 +166,12 @@ class Search:
 
     # -- budget -----------------------------------------------------------------------------------
     def spend(self, units: int) -> bool:
-        """Count work; ``True`` while budget is left. The clock only stops a machine far slower than expected."""
+        """Count work; ``True`` while budget is left. The clock only stops a machine far slower than expected
+        (never the first construction: a search always has an answer to give)."""
         self.work += units
         if self.work >= self.budget:
             return False
-        if time.perf_counter() > self.deadline:
+        if time.perf_counter() > self.deadline and self.kept:
             self.clock_stopped = True
             return False
         return True
@@ -422,7 +423,7 @@ class Search:
             r, k = options[int(self.rng.integers(len(options)))]
             pl.put(int(rows[r]), int(k))
 
-    def run(self, budget: int, deadline: float = np.inf, start: Found | None = None) -> SearchResult:
+    def run(self, budget: int, deadline: float = np.inf, start: Found | None = None, leads: int = 8) -> SearchResult:
         """Search until ``budget`` work units are spent (or, as a safety net, ``deadline`` passes),
         from ``start`` if given, else from the best of several constructions (a plain one and one led
         by each large function), each improved briefly first."""
@@ -431,7 +432,7 @@ class Search:
         if start is not None:
             pl = self.construct(self._restore(start))
         else:
-            starts = [self.construct()] + [self.construct(lead=g) for g in self.lead_functions()]
+            starts = [self.construct()] + [self.construct(lead=g) for g in self.lead_functions(leads)]
             share = max(self.budget - self.work, 0) * START_SHARE / len(starts)
             pl = max((self._descend(s, share) for s in starts), key=self._penalised)
         self._tabu(pl)
