@@ -86,7 +86,9 @@ class Violation(str):
         return (_violation, (str(self), self.kind, self.subject, self.floor, self.figures))
 
 
-def _violation(message: str, kind: Kind, subject: str | None, floor: int | None, figures: dict[str, float]) -> Violation:
+def _violation(
+    message: str, kind: Kind, subject: str | None, floor: int | None, figures: dict[str, float]
+) -> Violation:
     return Violation(message, kind=kind, subject=subject, floor=floor, figures=figures)
 
 

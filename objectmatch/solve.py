@@ -203,7 +203,9 @@ def programme_of(prep: Prepared, areas: IntArray) -> Programme:
     )
 
 
-def _polish(problem: ArrayProblem, answers: Sequence[tuple[IntArray, float]], limit: int) -> list[tuple[IntArray, float]]:
+def _polish(
+    problem: ArrayProblem, answers: Sequence[tuple[IntArray, float]], limit: int
+) -> list[tuple[IntArray, float]]:
     """Best areas for the most promising answers (exact integer programme), best first; an answer
     whose exact areas break a rule (cannot happen but for rounding) keeps its own."""
     out: dict[bytes, tuple[IntArray, float]] = {}
@@ -354,7 +356,9 @@ def _infeasible(prep: Prepared, reasons: Sequence[str], started: float, *, clock
     return _result(prep, [], status)
 
 
-def _status(prep: Prepared, outcome: Outcome, programmes: Sequence[Programme], dropped: int, started: float) -> MatchStatus:
+def _status(
+    prep: Prepared, outcome: Outcome, programmes: Sequence[Programme], dropped: int, started: float
+) -> MatchStatus:
     best = programmes[0].score
     bound = outcome.bound
     proven = outcome.proven and abs(best - max(a[1] for a in outcome.answers)) <= 1e-9 * max(1.0, abs(best))

@@ -72,7 +72,9 @@ def assert_valid_programme(result: MatchResult | ScenarioSet, programme: Program
 
 def _overlap_share(a: Programme, b: Programme) -> float:
     shared = math.fsum(
-        min(area, b.placements.get(cid, {}).get(lvl, 0.0)) for cid, fl in a.placements.items() for lvl, area in fl.items()
+        min(area, b.placements.get(cid, {}).get(lvl, 0.0))
+        for cid, fl in a.placements.items()
+        for lvl, area in fl.items()
     )
     return shared / max(a.area, b.area, 1.0)
 

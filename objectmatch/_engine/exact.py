@@ -251,7 +251,8 @@ class Builder:
         adj = p.adjacent
         links = []
         for f in np.flatnonzero(p.mask[i]).tolist():
-            partners = [self.y[j, g] for g in np.flatnonzero(p.mask[j] & (adj[f] if near else np.eye(p.m, dtype=bool)[f])).tolist()]
+            reach = adj[f] if near else np.eye(p.m, dtype=bool)[f]
+            partners = [self.y[j, g] for g in np.flatnonzero(p.mask[j] & reach).tolist()]
             if not partners:
                 continue
             z = model.new_bool_var(f"{name}{i}_{j}_{f}")

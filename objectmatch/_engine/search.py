@@ -233,7 +233,7 @@ class Search:
             return None
         density = np.where(ok, best / self.p.amin[rows], NEG)
         order = np.argsort(-density, kind="stable")[: int(ok.sum())]
-        size = max(1, int(round(greed * min(len(order), 8))))
+        size = max(1, round(greed * min(len(order), 8)))
         r = int(order[int(self.rng.integers(size))]) if size > 1 else int(order[0])
         return Move(float(best[r]), -1, int(rows[r]), int(run[r]))
 
@@ -452,7 +452,10 @@ class Search:
                 break
             pl = nxt[0]
             value = nxt[1] - self.penalty * nxt[2]
-            best, best_value, stall = (pl, value, 0) if value > best_value + TOLERANCE else (best, best_value, stall + 1)
+            if value > best_value + TOLERANCE:
+                best, best_value, stall = pl, value, 0
+            else:
+                stall += 1
         return best
 
     def _tabu(self, pl: Placement) -> None:

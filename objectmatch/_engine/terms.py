@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import numpy as np
@@ -71,7 +71,7 @@ NOISE_LEVELS = 4
 MAX_WEIGHT = 1000.0
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """How a component depends on a programme (see the module docstring)."""
 
     AREA = "area"
