@@ -18,7 +18,9 @@ from objectmatch.constraints import Constraints
 from objectmatch.models import Building, Candidate
 from objectmatch.results import Programme
 
-__all__ = ["candidate_reasons", "compare_programmes", "exclusion_summary", "explain_infeasible"]
+__all__ = [
+    "candidate_reasons", "compare_programmes", "exclusion_summary", "explain_infeasible", "left_out", "vacancy_reasons",
+]
 
 #: How each kind of floor violation reads in a summary.
 KIND_TEXT = {
@@ -231,3 +233,73 @@ def left_out(
         else:
             out[c.id] = "could come in, but the programme scores higher without it"
     return out
+
+
+def vacancy_reasons(
+    building: Building,
+    candidates: Sequence[Candidate],
+    placements: Mapping[str, Mapping[int, float]],
+    *,
+    constraints: Constraints | None = None,
+    assess: bool = True,
+) -> dict[str, str | None]:
+    """For every candidate not placed: ``None`` if it could come into the vacant space of ``placements``
+    under the constraints (a floor run it may use, room for its area_min there, no floor it would have to
+    share against the exclusive-function rule), else why not, in one sentence.
+
+    Examples
+    --------
+    >>> from objectmatch import load_example
+    >>> building, pool = load_example()
+    >>> reasons = vacancy_reasons(building, pool, {})
+    >>> reasons["buurtkeuken"]
+    'can pay at most 70 EUR/m²/yr; the cheapest floor asks 145, 101.5 at the largest discount (30%)'
+    >>> sum(r is None for r in reasons.values()) > 30
+    True
+    """
+    from objectmatch._context import context, encode_in
+    from objectmatch.options import ScoringOptions
+
+    cons = constraints if constraints is not None else Constraints()
+    pool = [c for c in candidates if c.id not in placements]
+    ctx = context(building, ScoringOptions(assess=assess), cons)
+    enc = encode_in(building, pool, ctx, ScoringOptions(assess=assess))
+    reasons: dict[str, str | None] = dict(candidate_reasons(building, pool, enc, cons))
+    levels = building.levels
+    used = {lv: 0.0 for lv in levels}
+    fns: dict[int, set[str]] = {lv: set() for lv in levels}
+    by_id = {c.id: c for c in candidates}
+    for cid, floors in placements.items():
+        for lv, area in floors.items():
+            used[lv] += area
+            if cid in by_id:
+                fns[lv].add(by_id[cid].function)
+    free = np.array([building.floor(lv).area - used[lv] for lv in levels])
+    for i, cand in enumerate(pool):
+        if cand.id not in reasons:
+            reasons[cand.id] = _vacancy(cand, enc.mask[i], free, [fns[lv] for lv in levels], levels, cons)
+    return reasons
+
+
+def _vacancy(cand: Candidate, mask: np.ndarray, free: np.ndarray, fns: list[set[str]], levels: Sequence[int],
+             cons: Constraints) -> str | None:
+    """Why one usable candidate cannot come into the vacant space (None: it can)."""
+    exclusive = cons.exclusive_functions
+
+    def shared_ok(f: int) -> bool:
+        others = fns[f] - {cand.function}
+        return not others if cand.function in exclusive else not (fns[f] & exclusive)
+
+    ok = [bool(mask[f]) and shared_ok(f) for f in range(len(levels))]
+    best = 0.0
+    for length in range(1, cand.max_floors + 1):
+        for start in range(len(levels) - length + 1):
+            run = range(start, start + length)
+            if all(ok[f] for f in run):
+                room = float(free[list(run)].sum())
+                best = max(best, room)
+                if room >= cand.area_min:
+                    return None
+    if not any(ok):
+        return "the floors it may use hold a function that keeps its floors alone, or it keeps its own alone"
+    return f"no room: needs {cand.area_min:g} m², the most vacant space it may use is {best:,.0f} m²"
