@@ -235,7 +235,7 @@ def _errors(call: Any, *args: Any, **kwargs: Any) -> InputError:
         call(*args, **kwargs)
     assert isinstance(info.value, ValueError)
     for e in info.value.errors:
-        assert set(e) == {"row", "id", "field", "value", "message"}
+        assert set(e) == {"row", "id", "field", "value", "message", "line"}
     return info.value
 
 
@@ -405,8 +405,11 @@ def test_building_errors_name_field_paths_and_values(tmp_path: Path) -> None:
     data["floors"][1]["level"] = 0
     (e,) = _errors(read_building, data).errors
     assert e["field"] == "floors" and "duplicate floor level 0" in e["message"]
+    (tmp_path / "number.json").write_text("1")
+    assert "expected a JSON object (a building) or an array of them, got int" in str(
+        _errors(read_building, tmp_path / "number.json"))
     (tmp_path / "list.json").write_text("[1]")
-    assert "expected a JSON object (a building), got list" in str(_errors(read_building, tmp_path / "list.json"))
+    assert "row 0: expected a JSON object (a building), got int" in str(_errors(read_building, tmp_path / "list.json"))
     assert "not valid JSON" in str(_errors(read_building, '{"id": '))
 
 
@@ -435,9 +438,10 @@ def test_writing_refuses_what_cannot_be_read_back(pool: list[Candidate], tmp_pat
     odd = Candidate.model_validate({**CAFE, "incompatible": ["gym;2"]})
     with pytest.raises(ValueError, match=r"field 'incompatible': value 'gym;2' contains ';'"):
         write_candidates([odd], tmp_path / "pool.csv")
-    with pytest.raises(ValueError, match=r"extension '.xlsx'"):
-        write_candidates(pool, tmp_path / "pool.xlsx")
-    with pytest.raises(ValueError, match=r"extension ''"):
+    with pytest.raises(ValueError, match=r"suffix '.xls'; known suffixes for candidates: .json, .csv, .tsv, "
+                                         r"\.parquet, \.xlsx"):
+        write_candidates(pool, tmp_path / "pool.xls")
+    with pytest.raises(ValueError, match=r"suffix ''"):
         read_candidates(tmp_path / "pool")
 
 
