@@ -183,8 +183,8 @@ def test_bad_option_files_exit_2_naming_file_and_field(tmp_path: Path, capsys: p
     weights.write_text('{"occupancy": -1, "colour": 2}')
     assert main(["rank", str(BUILDING), str(CANDIDATES), "--weights", str(weights)]) == EXIT_INPUT
     err = capsys.readouterr().err.splitlines()
-    assert any("weights.json, field 'occupancy': input -1" in line for line in err)
-    assert any("weights.json, field 'colour'" in line and "Extra inputs" in line for line in err)
+    assert any("weights.json, field 'occupancy': value -1" in line for line in err)
+    assert any("weights.json, field 'colour'" in line and "unknown field" in line for line in err)
     assert main(["assess", str(tmp_path)]) == EXIT_INPUT
     assert "is a directory" in capsys.readouterr().err
 
