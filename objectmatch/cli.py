@@ -629,9 +629,10 @@ def _save_plot(path: Path, programme: Any, building: Building, candidates: Seque
     _write_file(path, write)
 
 
-def _render_result(stream: TextIO, fmt: str, out: Path | None, result: MatchResult, building: Building,
+def _render_result(stream: TextIO, target: _Target, result: MatchResult, building: Building,
                    candidates: Sequence[Candidate], profile: NeighbourhoodProfile | None, top: int,
                    heading: str) -> None:
+    fmt, out = target.format, target.path
     if fmt == "table":
         _print_table(stream, result, building, candidates, top, profile, heading)
     elif fmt == "json":
@@ -668,8 +669,7 @@ def _write_result(args: argparse.Namespace, target: _Target, result: MatchResult
         _write_file(target.path, lambda path: write_result(result, path, candidates=candidates))
     else:
         with _output(target.path) as stream:
-            _render_result(stream, target.format, target.path, result, building, candidates, profile, args.top,
-                           heading)
+            _render_result(stream, target, result, building, candidates, profile, args.top, heading)
     if not result.status.feasible or not result.programmes:
         print(f"objectmatch: no programme meets the request: {result.status.message}", file=sys.stderr)
         return EXIT_INFEASIBLE

@@ -85,7 +85,10 @@ def csv_records(text: str, sep: str, source: str) -> list[tuple[int, list[str]]]
             records.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise file_error(f"not a readable table: {exc} (line {reader.line_num})", source) from None
+        problem = str(exc)
+        if "field larger than field limit" in problem:
+            problem = f"a cell longer than {csv.field_size_limit():,} characters"
+        raise file_error(f"not a readable table: {problem} (line {reader.line_num})", source) from None
     return records
 
 
