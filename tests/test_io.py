@@ -955,3 +955,22 @@ def test_every_python_block_in_the_io_docs_runs(tmp_path: Path) -> None:
                           timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "did you mean 'area_min'?" in proc.stdout
+
+
+def test_lines_count_line_breaks_inside_cells(pool: list[Candidate], tmp_path: Path) -> None:
+    two_lines = pool[0].model_copy(update={"name": "Buurtcafe\nDe Hoek"})
+    write_candidates([two_lines, pool[1]], tmp_path / "pool.csv")
+    text = (tmp_path / "pool.csv").read_bytes().decode("utf-8").replace(",180.5,", ",-1,")
+    (tmp_path / "bad.csv").write_bytes(text.encode("utf-8"))
+    (e,) = _errors(read_candidates, tmp_path / "bad.csv").errors
+    assert (e["row"], e["line"], e["field"], e["value"]) == (1, 4, "max_rent", "-1")
+
+
+def test_input_errors_pickle_whole(pool: list[Candidate]) -> None:
+    import pickle
+
+    frame = _text_frame(pool)
+    frame.loc[1, "area_min"] = "-5"
+    error = _errors(candidates_from_frame, frame)
+    again = pickle.loads(pickle.dumps(error))  # e.g. from a Dask worker
+    assert type(again) is InputError and again.errors == error.errors and str(again) == str(error)
