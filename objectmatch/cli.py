@@ -1,21 +1,28 @@
 """The ``objectmatch`` command line: ``demo``, ``rank``, ``assess`` and ``schema``.
 
 Exit codes: 0 done; 2 bad input (a missing or unreadable file, invalid JSON or CSV, a
-missing field, a wrong type, an unknown function, a bad option), with one line per problem
-naming the file, row and field and never a traceback; 3 the request is infeasible (no
-programme meets the constraints: the status explains why, and the output is still written);
-1 an unexpected internal error. ``docs/cli.md`` has the full reference.
+missing field, a wrong type, an unknown function, a bad option, an output file that exists
+or is one of the inputs), with one line per problem naming the file, row and field and never
+a traceback; 3 the request is infeasible (no programme meets the constraints: the status
+explains why, and the output is still written); 1 an unexpected internal error.
+``docs/cli.md`` has the full reference.
+
+Outputs are written atomically (:func:`objectmatch.io.atomic_write`): a failure never leaves
+a half-written file.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import math
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -38,6 +45,9 @@ EXIT_INFEASIBLE = 3
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 ASSESS_FORMATS = ("table", "json", "csv", "markdown")
+#: ``--out`` suffixes of the rendered reports, and the format each one is.
+REPORT_SUFFIXES: dict[str, str] = {".txt": "table", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+                                   ".htm": "html"}
 SCHEMAS = ("building", "candidate", "candidates", "constraints", "weights", "profile", "result", "all")
 #: Problems listed per input file before "... and N more".
 MAX_LISTED = 20
@@ -114,11 +124,19 @@ def _match_options(parser: argparse.ArgumentParser, default_format: str = "table
     parser.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
                         help="seconds for the search (default: up to 20 s for small pools, 0.8 s for large ones)")
     parser.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
-    parser.add_argument("--format", choices=FORMATS, default=default_format,
-                        help=f"output format (default {default_format})")
-    parser.add_argument("--out", metavar="FILE", help="write the output to FILE instead of standard output")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help=f"output format (default {default_format}; with --out, the file's suffix decides)")
+    parser.add_argument("--out", metavar="FILE",
+                        help="write the output to FILE instead of standard output: a report (.txt, .md, .html) or "
+                        "the result as data that objectmatch.io.read_result reads (.json, .csv, .tsv, .parquet, "
+                        ".xlsx)")
     parser.add_argument("--plot", metavar="FILE", type=_picture,
                         help="also save the best programme's stacking plan (.png, .svg, .pdf)")
+    _force_option(parser)
+
+
+def _force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="replace output files that exist already")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,9 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     Examples
     --------
-    >>> args = build_parser().parse_args(["rank", "building.json", "pool.csv", "--top", "5"])
-    >>> args.command, args.top, args.format
-    ('rank', 5, 'table')
+    >>> args = build_parser().parse_args(["rank", "building.json", "pool.csv", "--top", "5", "--out", "r.xlsx"])
+    >>> args.command, args.top, args.out, args.force
+    ('rank', 5, 'r.xlsx', False)
     """
     from objectmatch import __version__
 
@@ -157,13 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
     assess = sub.add_parser("assess", help="what can this building become? potential per use function",
                             description="Transformation potential of BUILDING per use function (objectmatch.assess).")
     assess.add_argument("building", metavar="BUILDING", help="building file (.json or .csv)")
-    assess.add_argument("--format", choices=ASSESS_FORMATS, default="table", help="output format (default table)")
-    assess.add_argument("--out", metavar="FILE", help="write the output to FILE instead of standard output")
+    assess.add_argument("--format", choices=ASSESS_FORMATS, default=None,
+                        help="output format (default table; with --out, the file's suffix decides)")
+    assess.add_argument("--out", metavar="FILE", help="write the output to FILE instead of standard output "
+                        "(.txt, .md, .json, .csv, .tsv, .parquet, .xlsx)")
+    _force_option(assess)
 
     schema = sub.add_parser("schema", help="JSON Schema of the input and output models, for tooling",
                             description="Print the JSON Schema of a model (pydantic model_json_schema).")
     schema.add_argument("model", nargs="?", choices=SCHEMAS, default="all", help="which model (default all)")
-    schema.add_argument("--out", metavar="FILE", help="write the schema to FILE instead of standard output")
+    schema.add_argument("--out", metavar="FILE", help="write the schema to FILE (.json) instead of standard output")
+    _force_option(schema)
     return parser
 
 
@@ -177,23 +199,20 @@ def _check_file(path: Path, what: str) -> None:
         raise UserError([f"{path}: is a directory, expected a {what} file"])
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _input_error_lines(exc: InputError, path: Path) -> list[str]:
-    table = path.suffix.lower() in (".csv", ".tsv")
+    from objectmatch.io._errors import short
+
+    unit = "sheet row" if path.suffix.lower() == ".xlsx" else "line"
     lines = []
     for e in exc.errors[:MAX_LISTED]:
         head = [str(path)]
         if e.get("row") is not None:
-            head.append(f"row {e['row']}" + (f" (line {e['row'] + 2})" if table else ""))
+            head.append(f"row {e['row']}" + (f" ({unit} {e['line']})" if e.get("line") is not None else ""))
         if e.get("id"):
             head.append(f"id {e['id']!r}")
         if e.get("field"):
             head.append(f"field {e['field']!r}")
-        value = f"value {_short(e['value'])}: " if e.get("value") is not None else ""
+        value = f"value {short(e['value'], 60)}: " if e.get("value") is not None else ""
         lines.append(f"{', '.join(head)}: {value}{e.get('message')}")
     if len(exc.errors) > MAX_LISTED:
         lines.append(f"{path}: ... and {len(exc.errors) - MAX_LISTED} more problems")
@@ -201,29 +220,46 @@ def _input_error_lines(exc: InputError, path: Path) -> list[str]:
 
 
 def _validation_lines(exc: ValidationError, path: Path) -> list[str]:
+    from objectmatch.io._errors import short, shorten_message
+
     lines = []
     errors = exc.errors()
     for e in errors[:MAX_LISTED]:
         loc = ".".join(str(part) for part in e["loc"])
         where = f"{path}, field {loc!r}" if loc else str(path)
-        shown = "" if e["type"] in ("missing", "json_invalid") else f"input {_short(e.get('input'))}: "
-        message = e["msg"].removeprefix("Value error, ")
+        shown = "" if e["type"] in ("missing", "json_invalid") else f"input {short(e.get('input'), 60)}: "
+        message = shorten_message(e["msg"].removeprefix("Value error, "))
         lines.append(f"{where}: {shown}{message}")
     if len(errors) > MAX_LISTED:
         lines.append(f"{path}: ... and {len(errors) - MAX_LISTED} more problems")
     return lines
 
 
+def _show_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    from objectmatch.io import InputWarning
+
+    for w in caught:
+        if issubclass(w.category, InputWarning):
+            print(f"objectmatch: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 @contextlib.contextmanager
 def _reading(path: Path, what: str) -> Iterator[None]:
-    """Turn every way reading ``path`` can fail on the user's side into a :class:`UserError`."""
+    """Turn every way reading ``path`` can fail on the user's side into a :class:`UserError`;
+    show what the reader warned about (a file that is not UTF-8) as one line each."""
     from pydantic import ValidationError
 
-    from objectmatch.io import InputError
+    from objectmatch.io import InputError, InputWarning
 
     _check_file(path, what)
+    caught: list[warnings.WarningMessage] = []
     try:
-        yield
+        with warnings.catch_warnings(record=True) as recorded:
+            warnings.simplefilter("always", InputWarning)
+            caught = recorded
+            yield
     except InputError as exc:
         raise UserError(_input_error_lines(exc, path)) from None
     except ValidationError as exc:
@@ -232,8 +268,10 @@ def _reading(path: Path, what: str) -> Iterator[None]:
         raise UserError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     except OSError as exc:
         raise UserError([f"{path}: cannot read the {what} file: {exc.strerror or exc}"]) from None
-    except ValueError as exc:  # e.g. an extension that names no format
+    except ValueError as exc:  # e.g. a suffix that names no format
         raise UserError([f"{path}: {exc}"]) from None
+    finally:
+        _show_warnings(caught)
 
 
 def _read_building(name: str) -> Building:
@@ -258,36 +296,126 @@ def _read_candidates(name: str) -> list[Candidate]:
 
 
 def _read_model(name: str, model: Any, what: str) -> Any:
+    from objectmatch.io._json import model_from_json
+    from objectmatch.io._text import decode
+
     path = Path(name)
     with _reading(path, what):
-        return model.model_validate_json(path.read_text(encoding="utf-8-sig"))
+        return model_from_json(decode(path.read_bytes(), path.name), model, path.name)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 # -- writing outputs ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _output(out: str | None) -> Iterator[TextIO]:
-    if out is None:
-        yield sys.stdout
-        return
-    path = Path(out)
+@dataclass(frozen=True)
+class _Target:
+    """Where the output goes (``None``: standard output) and in what format."""
+
+    path: Path | None
+    format: str
+
+
+def _result_suffixes() -> dict[str, str]:
+    from objectmatch.io import formats
+
+    return {**REPORT_SUFFIXES, **{suffix: suffix[1:] for suffix in formats()["result"]}}
+
+
+def _assess_suffixes() -> dict[str, str]:
+    from objectmatch.io import formats
+
+    return {".txt": "table", ".md": "markdown", ".markdown": "markdown", ".json": "json",
+            **{suffix: suffix[1:] for suffix in formats()["table"]}}
+
+
+def _target(args: argparse.Namespace, suffixes: Mapping[str, str], default: str) -> _Target:
+    """The output of a command: ``--out``'s suffix names its format, which ``--format`` may repeat, not contradict."""
+    chosen = getattr(args, "format", None)
+    if args.out is None:
+        return _Target(None, chosen or default)
+    path = Path(args.out)
+    suffix = path.suffix.lower()
+    fmt = suffixes.get(suffix)
+    if fmt is None:
+        raise UserError([f"{path}: cannot tell the output format from the suffix {suffix or '(none)'!r}; "
+                         f"known suffixes: {', '.join(suffixes)}"])
+    if chosen is not None and chosen != fmt:
+        raise UserError([f"--format {chosen} does not match --out {path} (a {suffix} file is written as "
+                         f"{fmt}); leave out --format, or change the suffix"])
+    return _Target(path, fmt)
+
+
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        handle = path.open("w", encoding="utf-8")
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _check_outputs(outputs: Sequence[Path], inputs: Sequence[str | None], force: bool) -> None:
+    """Before any work: never write onto an input, nor twice to one file, nor over a file unless ``--force``."""
+    problems = []
+    for i, out in enumerate(outputs):
+        onto = [name for name in inputs if name is not None and _same_file(out, Path(name))]
+        twice = [other for other in outputs[:i] if _same_file(out, other)]
+        if onto:
+            problems.append(f"{out}: refusing to write the output onto the input file {onto[0]}; choose another name")
+        elif twice:
+            problems.append(f"{out}: named for two outputs; give each its own file")
+        elif out.is_dir():
+            problems.append(f"{out}: is a directory, expected an output file name")
+        elif not out.parent.is_dir():
+            problems.append(f"{out}: cannot write the output file: the directory {out.parent} does not exist")
+        elif out.exists() and not force:
+            problems.append(f"{out}: exists already; pass --force to replace it")
+    if problems:
+        raise UserError(problems)
+
+
+def _write_file(path: Path, write: Callable[[Path], None]) -> None:
+    """Write one output file (atomically, by ``write``); a failure is the user's to fix, without a traceback."""
+    try:
+        write(path)
     except OSError as exc:
         raise UserError([f"{path}: cannot write the output file: {exc.strerror or exc}"]) from None
-    with handle:
-        yield handle
     print(f"objectmatch: wrote {path}", file=sys.stderr)
 
 
+@contextlib.contextmanager
+def _output(out: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a buffer that becomes the file ``out`` (atomically) when the block ends without error."""
+    if out is None:
+        yield sys.stdout
+        return
+    from objectmatch.io import atomic_write
+
+    buffer = io.StringIO()
+    yield buffer
+
+    def write(path: Path) -> None:
+        with atomic_write(path) as handle:
+            handle.write(buffer.getvalue())
+
+    _write_file(out, write)
+
+
 def _console(stream: TextIO) -> Console:
+    terminal = stream.isatty()
+    return _pipe_console()(file=stream, width=None if terminal else PIPE_WIDTH, highlight=False, soft_wrap=False,
+                           force_terminal=None if terminal else False)
+
+
+def _pipe_console() -> type[Console]:
+    """A rich Console that lets a closed pipe (``| head``) reach :func:`main`: rich's own handler exits with 1."""
     from rich.console import Console
 
-    terminal = stream.isatty()
-    return Console(file=stream, width=None if terminal else PIPE_WIDTH, highlight=False, soft_wrap=False,
-                   force_terminal=None if terminal else False)
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeConsole
 
 
 def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -436,6 +564,21 @@ def _constraints(args: argparse.Namespace) -> Any:
     return base
 
 
+def _check_must_include(must_include: Iterable[str], candidates: Sequence[Candidate], source: str | None) -> None:
+    """A must_include id that names no candidate is a typo in the input (exit 2), not an infeasible request."""
+    from objectmatch.io._errors import suggest
+
+    known = [c.id for c in candidates]
+    where = f"{source}, field 'must_include'" if source else "must_include"
+    lines = []
+    for cid in sorted(set(must_include) - set(known)):
+        hint = suggest(cid, known)
+        lines.append(f"{where}: value {cid!r}: no candidate in the pool has this id"
+                     + (f"; did you mean {hint!r}?" if hint else ""))
+    if lines:
+        raise UserError(lines)
+
+
 def _match(
     building: Building,
     candidates: Sequence[Candidate],
@@ -446,6 +589,7 @@ def _match(
     from objectmatch.solve import match
 
     constraints = _constraints(args)
+    _check_must_include(constraints.must_include, candidates, args.constraints)
     weights = _read_model(args.weights, Weights, "weights") if args.weights else None
     network = None
     if profile is not None:
@@ -471,99 +615,147 @@ def _match(
         raise UserError([str(exc)]) from None
 
 
-def _write_result(args: argparse.Namespace, result: MatchResult, building: Building, candidates: Sequence[Candidate],
-                  profile: NeighbourhoodProfile | None, heading: str) -> int:
-    fmt = args.format
+def _save_plot(path: Path, programme: Any, building: Building, candidates: Sequence[Candidate]) -> None:
+    from objectmatch.io import atomic_write
+    from objectmatch.report import save_figure, stacking_plan
+
+    figure = stacking_plan(programme, building, candidates)
+
+    def write(target: Path) -> None:
+        # the temporary file keeps the suffix, so the picture format follows the name as usual
+        with atomic_write(target, "wb") as handle:
+            save_figure(figure, handle.name, dpi=150)
+
+    _write_file(path, write)
+
+
+def _render_result(stream: TextIO, target: _Target, result: MatchResult, building: Building,
+                   candidates: Sequence[Candidate], profile: NeighbourhoodProfile | None, top: int,
+                   heading: str) -> None:
+    fmt, out = target.format, target.path
+    if fmt == "table":
+        _print_table(stream, result, building, candidates, top, profile, heading)
+    elif fmt == "json":
+        stream.write(result.model_dump_json(indent=2) + "\n")
+    elif fmt == "csv":
+        stream.write(result.to_frame(candidates).to_csv(index=False, lineterminator="\n"))
+    elif fmt == "markdown":
+        from objectmatch.report import to_markdown
+
+        images = link = None
+        if out is not None and result.programmes:
+            images = _images_dir(out)
+            link = images.name
+        stream.write(to_markdown(result, building, candidates, profile=profile, top=top, images=images,
+                                 link=link) + "\n")
+    else:
+        from objectmatch.report import to_html
+
+        stream.write(to_html(result, building, candidates, profile=profile, top=top))
+
+
+def _images_dir(out: Path) -> Path:
+    """Where a Markdown report written to ``out`` puts its pictures."""
+    return out.with_name(f"{out.stem}_img")
+
+
+def _write_result(args: argparse.Namespace, target: _Target, result: MatchResult, building: Building,
+                  candidates: Sequence[Candidate], profile: NeighbourhoodProfile | None, heading: str) -> int:
     if args.plot and result.best is not None:
-        from objectmatch.report import stacking_plan
+        _save_plot(Path(args.plot), result.best, building, candidates)
+    if target.path is not None and target.format not in REPORT_SUFFIXES.values():
+        from objectmatch.io import write_result
 
-        try:
-            stacking_plan(result.best, building, candidates, path=args.plot)
-        except OSError as exc:
-            raise UserError([f"{args.plot}: cannot write the picture: {exc.strerror or exc}"]) from None
-        print(f"objectmatch: wrote {args.plot}", file=sys.stderr)
-    with _output(args.out) as stream:
-        if fmt == "table":
-            _print_table(stream, result, building, candidates, args.top, profile, heading)
-        elif fmt == "json":
-            stream.write(result.model_dump_json(indent=2) + "\n")
-        elif fmt == "csv":
-            stream.write(result.to_frame(candidates).to_csv(index=False, lineterminator="\n"))
-        elif fmt == "markdown":
-            from objectmatch.report import to_markdown
-
-            images = link = None
-            if args.out is not None and result.programmes:
-                target = Path(args.out)
-                images = target.with_name(f"{target.stem}_img")
-                link = images.name
-            stream.write(to_markdown(result, building, candidates, profile=profile, top=args.top, images=images,
-                                     link=link) + "\n")
-        else:
-            from objectmatch.report import to_html
-
-            stream.write(to_html(result, building, candidates, profile=profile, top=args.top))
+        _write_file(target.path, lambda path: write_result(result, path, candidates=candidates))
+    else:
+        with _output(target.path) as stream:
+            _render_result(stream, target, result, building, candidates, profile, args.top, heading)
     if not result.status.feasible or not result.programmes:
         print(f"objectmatch: no programme meets the request: {result.status.message}", file=sys.stderr)
         return EXIT_INFEASIBLE
     return EXIT_OK
 
 
+def _result_target(args: argparse.Namespace, inputs: Sequence[str | None]) -> _Target:
+    """The output of ``rank`` or ``demo``, checked before any work is done."""
+    target = _target(args, _result_suffixes(), "table")
+    outputs = [p for p in (target.path, Path(args.plot) if args.plot else None) if p is not None]
+    _check_outputs(outputs, inputs, args.force)
+    if target.path is not None and target.format == "markdown" and _images_dir(target.path).exists() \
+            and not args.force:
+        raise UserError([f"{_images_dir(target.path)}: the pictures folder of {target.path} exists already; "
+                         "pass --force to replace its pictures"])
+    return target
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from objectmatch.culture import example_profile
     from objectmatch.datasets import load_example
 
+    target = _result_target(args, [args.constraints, args.weights])
     building, candidates = load_example()
     profile = example_profile()
     result = _match(building, candidates, args, profile)
-    return _write_result(args, result, building, candidates, profile,
+    return _write_result(args, target, result, building, candidates, profile,
                          f"objectmatch demo: tenant programmes for {building.name}")
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
     from objectmatch.culture import NeighbourhoodProfile
 
+    target = _result_target(args, [args.building, args.candidates, args.constraints, args.weights, args.profile])
     building = _read_building(args.building)
     candidates = _read_candidates(args.candidates)
     profile = _read_model(args.profile, NeighbourhoodProfile, "profile") if args.profile else None
     result = _match(building, candidates, args, profile)
-    return _write_result(args, result, building, candidates, profile, f"Tenant programmes for {building.name}")
+    return _write_result(args, target, result, building, candidates, profile, f"Tenant programmes for {building.name}")
+
+
+def _render_assessment(stream: TextIO, fmt: str, building: Building, frame: pd.DataFrame) -> None:
+    if fmt == "json":
+        stream.write(json.dumps(_frame_records(frame), indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        stream.write(frame.to_csv(index=False, lineterminator="\n"))
+    elif fmt == "markdown":
+        from objectmatch.report.markdown import markdown_table
+
+        rows = [[r.function, r.verdict, f"{r.potential:.2f}", f"{r.location:.2f}", f"{r.building:.2f}",
+                 r.deciding] for r in frame.itertuples()]
+        header = ["function", "verdict", "potential", "location", "building", "deciding"]
+        stream.write(f"# What can {building.name} become?\n\n" + markdown_table(header, rows, "llrrrl") + "\n")
+    else:
+        from rich.markup import escape
+        from rich.table import Table
+
+        colours = {"suitable": "green", "conditionally suitable": "yellow", "not suitable": "red"}
+        table = Table()
+        for name, justify in (("function", "left"), ("verdict", "left"), ("potential", "right"),
+                              ("location", "right"), ("building", "right"), ("deciding", "left")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for r in frame.itertuples():
+            table.add_row(escape(str(r.function)), f"[{colours.get(str(r.verdict), 'white')}]{r.verdict}[/]",
+                          f"{r.potential:.2f}", f"{r.location:.2f}", f"{r.building:.2f}",
+                          escape(str(r.deciding)))
+        console = _console(stream)
+        console.print(f"[bold]What can {escape(building.name)} become?[/] Transformation potential per use "
+                      "function, highest first")
+        console.print(table)
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
     from objectmatch.assess import profile
 
+    target = _target(args, _assess_suffixes(), "table")
+    _check_outputs([target.path] if target.path is not None else [], [args.building], args.force)
     building = _read_building(args.building)
     frame = profile(building)
-    with _output(args.out) as stream:
-        if args.format == "json":
-            stream.write(json.dumps(_frame_records(frame), indent=2, ensure_ascii=False) + "\n")
-        elif args.format == "csv":
-            stream.write(frame.to_csv(index=False, lineterminator="\n"))
-        elif args.format == "markdown":
-            from objectmatch.report.markdown import markdown_table
+    if target.path is not None and target.format not in ("table", "markdown", "json"):
+        from objectmatch.io import write_frame
 
-            rows = [[r.function, r.verdict, f"{r.potential:.2f}", f"{r.location:.2f}", f"{r.building:.2f}",
-                     r.deciding] for r in frame.itertuples()]
-            header = ["function", "verdict", "potential", "location", "building", "deciding"]
-            stream.write(f"# What can {building.name} become?\n\n" + markdown_table(header, rows, "llrrrl") + "\n")
-        else:
-            from rich.markup import escape
-            from rich.table import Table
-
-            colours = {"suitable": "green", "conditionally suitable": "yellow", "not suitable": "red"}
-            table = Table()
-            for name, justify in (("function", "left"), ("verdict", "left"), ("potential", "right"),
-                                  ("location", "right"), ("building", "right"), ("deciding", "left")):
-                table.add_column(name, justify=justify)  # type: ignore[arg-type]
-            for r in frame.itertuples():
-                table.add_row(escape(str(r.function)), f"[{colours.get(str(r.verdict), 'white')}]{r.verdict}[/]",
-                              f"{r.potential:.2f}", f"{r.location:.2f}", f"{r.building:.2f}",
-                              escape(str(r.deciding)))
-            console = _console(stream)
-            console.print(f"[bold]What can {escape(building.name)} become?[/] Transformation potential per use "
-                          "function, highest first")
-            console.print(table)
+        _write_file(target.path, lambda path: write_frame(frame, path))
+        return EXIT_OK
+    with _output(target.path) as stream:
+        _render_assessment(stream, target.format, building, frame)
     return EXIT_OK
 
 
@@ -601,7 +793,9 @@ def schema(model: str) -> dict[str, Any]:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    with _output(args.out) as stream:
+    target = _target(args, {".json": "json"}, "json")
+    _check_outputs([target.path] if target.path is not None else [], [], args.force)
+    with _output(target.path) as stream:
         stream.write(json.dumps(schema(args.model), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
@@ -614,13 +808,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
-    >>> main(["schema", "weights", "--out", os.devnull])
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "weights.schema.json"
+    >>> main(["schema", "weights", "--out", str(out)]), main(["schema", "weights", "--out", str(out)])
+    (0, 2)
+    >>> main(["schema", "weights", "--out", str(out), "--force"])
     0
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        return code
     except UserError as exc:
         for line in exc.lines:
             print(f"objectmatch: error: {line}", file=sys.stderr)
@@ -629,7 +829,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("objectmatch: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader (``| head``) went away: stop quietly, and keep Python from complaining at exit.
+        # The reader (``| head``) went away: stop quietly, as the Python docs recommend (signal module,
+        # "Note on SIGPIPE"): point stdout at devnull so that the flush at exit cannot fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK

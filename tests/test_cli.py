@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from objectmatch import MatchResult, check, load_example
-from objectmatch.cli import EXIT_INFEASIBLE, EXIT_INPUT, main
+from objectmatch.cli import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, main
+from objectmatch.io import formats, read_result
 
 DATA = Path(str(resources.files("objectmatch").joinpath("data")))
 BUILDING = DATA / "example_building.json"
@@ -183,8 +184,8 @@ def test_bad_option_files_exit_2_naming_file_and_field(tmp_path: Path, capsys: p
     weights.write_text('{"occupancy": -1, "colour": 2}')
     assert main(["rank", str(BUILDING), str(CANDIDATES), "--weights", str(weights)]) == EXIT_INPUT
     err = capsys.readouterr().err.splitlines()
-    assert any("weights.json, field 'occupancy': input -1" in line for line in err)
-    assert any("weights.json, field 'colour'" in line and "Extra inputs" in line for line in err)
+    assert any("weights.json, field 'occupancy': value -1" in line for line in err)
+    assert any("weights.json, field 'colour'" in line and "unknown field" in line for line in err)
     assert main(["assess", str(tmp_path)]) == EXIT_INPUT
     assert "is a directory" in capsys.readouterr().err
 
@@ -195,3 +196,187 @@ def test_console_script_is_installed() -> None:
         pytest.skip("the objectmatch console script is not installed in this environment")
     proc = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0 and proc.stdout.startswith("objectmatch ")
+
+
+# -- outputs: every registered format, atomically, never onto an input, never over a file without --force ------
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A building, a 12-candidate pool as a spreadsheet, and loose constraints: a match takes about a second."""
+    from objectmatch.io import write_building, write_candidates
+
+    folder = tmp_path_factory.mktemp("inputs")
+    building, pool = load_example()
+    write_building(building, folder / "building.json")
+    write_candidates(pool[:12], folder / "pool.xlsx")
+    (folder / "constraints.json").write_text('{"min_occupancy": 0.2}', encoding="utf-8")
+    return {"building": folder / "building.json", "pool": folder / "pool.xlsx",
+            "constraints": folder / "constraints.json"}
+
+
+def _rank(small: dict[str, Path], *options: str) -> list[str]:
+    return ["rank", str(small["building"]), str(small["pool"]), "--constraints", str(small["constraints"]),
+            "--time-limit", "0.5", "--top", "2", *options]
+
+
+@pytest.mark.parametrize("suffix", formats()["result"])
+def test_rank_out_writes_every_registered_format(suffix: str, small: dict[str, Path], tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / f"result{suffix}"
+    assert main(_rank(small, "--out", str(out))) == EXIT_OK
+    assert capsys.readouterr().err.strip() == f"objectmatch: wrote {out}"
+    result = read_result(out)
+    building, pool = load_example()
+    assert 1 <= len(result.programmes) <= 2
+    for p in result.programmes:
+        assert check(building, pool[:12], p.placements) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary file left behind
+
+
+def test_rank_parquet_from_the_command_line(small: dict[str, Path], tmp_path: Path) -> None:
+    proc = run(*_rank(small, "--out", "result.parquet"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    import pyarrow.parquet as pq
+
+    assert b"objectmatch.result" in pq.read_schema(tmp_path / "result.parquet").metadata
+    assert read_result(tmp_path / "result.parquet").status.feasible
+
+
+@pytest.mark.parametrize(("out", "extra", "message"), [
+    ("result.pdf", [], "cannot tell the output format from the suffix '.pdf'; known suffixes: .txt, .md"),
+    ("result", [], "from the suffix '(none)'"),
+    ("result.csv", ["--format", "json"], "--format json does not match --out"),
+    ("missing/result.json", [], "the directory"),
+])
+def test_bad_out_exits_2_before_any_work(out: str, extra: list[str], message: str, small: dict[str, Path],
+                                         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(_rank(small, "--out", str(tmp_path / out), *extra)) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert ".parquet" in err or "--format" in err or "directory" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_refuses_to_write_onto_an_input(small: dict[str, Path], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    pool = tmp_path / "pool.json"
+    pool.write_text(CANDIDATES.read_text(encoding="utf-8"), encoding="utf-8")
+    before = pool.read_bytes()
+    for out in (pool, tmp_path / "." / "pool.json"):
+        for force in ([], ["--force"]):
+            code = main(["rank", str(BUILDING), str(pool), "--out", str(out), *force])
+            assert code == EXIT_INPUT
+            err = capsys.readouterr().err
+            assert f"refusing to write the output onto the input file {pool}" in err
+    assert pool.read_bytes() == before
+    constraints = small["constraints"].read_bytes()
+    assert main(_rank(small, "--out", str(small["constraints"]), "--force")) == EXIT_INPUT
+    assert "onto the input file" in capsys.readouterr().err and small["constraints"].read_bytes() == constraints
+
+
+def test_an_existing_output_needs_force(small: dict[str, Path], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "result.json"
+    out.write_text("keep me", encoding="utf-8")
+    assert main(_rank(small, "--out", str(out))) == EXIT_INPUT
+    assert f"{out}: exists already; pass --force to replace it" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert main(_rank(small, "--out", str(out), "--force")) == EXIT_OK
+    assert read_result(out).programmes
+    report = tmp_path / "report.md"
+    (tmp_path / "report_img").mkdir()
+    assert main(_rank(small, "--out", str(report))) == EXIT_INPUT
+    assert "report_img: the pictures folder" in capsys.readouterr().err
+    plot = tmp_path / "plan.svg"
+    plot.write_text("old")
+    assert main(_rank(small, "--format", "json", "--plot", str(plot))) == EXIT_INPUT
+    assert "plan.svg: exists already" in capsys.readouterr().err
+
+
+def test_assess_and_schema_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from objectmatch.io import read_frame
+
+    out = tmp_path / "assessment.xlsx"
+    assert main(["assess", str(BUILDING), "--out", str(out)]) == EXIT_OK
+    frame = read_frame(out)
+    assert len(frame) == 10 and {"function", "verdict", "potential"} <= set(frame.columns)
+    assert main(["assess", str(BUILDING), "--out", str(out)]) == EXIT_INPUT
+    assert main(["assess", str(BUILDING), "--out", str(tmp_path / "a.pdf")]) == EXIT_INPUT
+    assert main(["schema", "--out", str(tmp_path / "schema.txt")]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "exists already" in err and "known suffixes: .txt, .md, .markdown, .json, .csv" in err
+    assert "known suffixes: .json" in err
+
+
+def test_must_include_of_an_unknown_id_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "constraints.json").write_text('{"must_include": ["cafe-de-kaad", "nobody"]}', encoding="utf-8")
+    code = main(["rank", str(BUILDING), str(CANDIDATES), "--constraints", str(tmp_path / "constraints.json")])
+    assert code == EXIT_INPUT
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"objectmatch: error: {tmp_path / 'constraints.json'}, field 'must_include': value 'cafe-de-kaad': "
+        "no candidate in the pool has this id; did you mean 'cafe-de-kade'?",
+        f"objectmatch: error: {tmp_path / 'constraints.json'}, field 'must_include': value 'nobody': "
+        "no candidate in the pool has this id",
+    ]
+
+
+def test_a_closed_pipe_exits_0_quietly() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "objectmatch", "demo", "--time-limit", "0.3"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what `| head -1` does
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, err
+    assert first.startswith(b"objectmatch demo") and err == b""
+
+
+# -- bad input files: still exit 2, one line each, naming file, row and field ----------------------------------
+
+
+def test_bad_files_in_any_format_name_file_row_and_field(tmp_path: Path) -> None:
+    from objectmatch.io import write_candidates
+
+    _, pool = load_example()
+    write_candidates(pool[:4], tmp_path / "pool.csv")
+    lines = (tmp_path / "pool.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "ragged.csv").write_text("\n".join([*lines[:2], lines[2] + ",extra", *lines[3:]]) + "\n",
+                                         encoding="utf-8")
+    proc = run("rank", BUILDING, tmp_path / "ragged.csv")
+    assert proc.returncode == EXIT_INPUT and "Traceback" not in proc.stderr
+    header = len(lines[0].split(","))
+    assert proc.stderr.strip() == (f"objectmatch: error: {tmp_path / 'ragged.csv'}, row 1 (line 3): line 3 has "
+                                   f"{header + 1} cells, but the header has {header}; a separator or quote is "
+                                   "missing or extra in this row")
+    write_candidates(pool[:4], tmp_path / "pool.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "pool.xlsx")
+    book["candidates"]["C4"] = "spaceport"
+    book.save(tmp_path / "bad.xlsx")
+    proc = run("rank", BUILDING, tmp_path / "bad.xlsx")
+    assert proc.returncode == EXIT_INPUT
+    assert f"{tmp_path / 'bad.xlsx'}, row 2 (sheet row 4), id '{pool[2].id}', field 'function': value 'spaceport'" \
+        in proc.stderr
+    text = CANDIDATES.read_text(encoding="utf-8").replace('"area_min": ', '"area_min": 1, "area_min": ', 1)
+    (tmp_path / "repeated.json").write_text(text, encoding="utf-8")
+    proc = run("rank", BUILDING, tmp_path / "repeated.json")
+    assert proc.returncode == EXIT_INPUT and len(proc.stderr.strip().splitlines()) == 1
+    assert "row 0" in proc.stderr and "field 'area_min': key 'area_min' appears 2 times" in proc.stderr
+
+
+def test_a_cp1252_pool_is_read_with_a_warning_line(tmp_path: Path) -> None:
+    from objectmatch.io import write_candidates
+
+    _, pool = load_example()
+    pool = [pool[0].model_copy(update={"name": "Café Noël"}), *pool[1:12]]
+    write_candidates(pool, tmp_path / "utf8.csv")
+    (tmp_path / "pool.csv").write_bytes((tmp_path / "utf8.csv").read_text(encoding="utf-8").encode("cp1252"))
+    (tmp_path / "constraints.json").write_text('{"min_occupancy": 0.2}', encoding="utf-8")
+    proc = run("rank", BUILDING, tmp_path / "pool.csv", "--constraints", tmp_path / "constraints.json",
+               "--time-limit", "0.5", "--format", "json")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert proc.stderr.startswith("objectmatch: warning: pool.csv is not UTF-8 (byte 0xe9 at offset")
+    assert "read it as cp1252" in proc.stderr

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,16 +19,25 @@ from hypothesis import given, settings
 from objectmatch import Building, Candidate, Vocabulary, use_vocabulary
 from objectmatch.io import (
     InputError,
+    InputWarning,
+    atomic_write,
     buildings_from_frame,
     buildings_to_frame,
     candidates_from_frame,
     candidates_from_json,
     candidates_to_frame,
     candidates_to_json,
+    formats,
     read_building,
+    read_buildings,
     read_candidates,
+    read_frame,
+    read_result,
     write_building,
+    write_buildings,
     write_candidates,
+    write_frame,
+    write_result,
 )
 from objectmatch.schedule import flat, opening_hours
 from objectmatch.strategies import buildings, candidate_pools, candidates
@@ -94,10 +104,10 @@ def test_pool_round_trips_through_every_format(pool: list[Candidate]) -> None:
     assert candidates_from_frame(frame) == pool
     assert candidates_from_json(candidates_to_json(pool)) == pool
     for directory in _tmp():
-        for name in ("pool.csv", "pool.tsv", "pool.json"):
-            write_candidates(pool, directory / name)
-            assert read_candidates(directory / name) == pool, name
-            assert read_candidates(str(directory / name)) == pool, name
+        for suffix in formats()["candidates"]:
+            write_candidates(pool, directory / f"pool{suffix}")
+            assert read_candidates(directory / f"pool{suffix}") == pool, suffix
+            assert read_candidates(str(directory / f"pool{suffix}")) == pool, suffix
 
 
 @ROUND_TRIP
@@ -126,9 +136,9 @@ def test_building_round_trips(building: Building) -> None:
     assert read_building(json.loads(text)) == building
     assert buildings_from_frame(buildings_to_frame(building)) == [building]
     for directory in _tmp():
-        for name in ("b.json", "b.csv", "b.tsv"):
-            write_building(building, directory / name)
-            assert read_building(directory / name) == building, name
+        for suffix in formats()["buildings"]:
+            write_building(building, directory / f"b{suffix}")
+            assert read_building(directory / f"b{suffix}") == building, suffix
 
 
 @settings(max_examples=15, deadline=None)
@@ -140,6 +150,9 @@ def test_several_buildings_share_one_frame(a: Building, b: Building) -> None:
     assert len(frame) == len(a.floors) + len(b.floors)
     assert buildings_from_frame(frame) == [a, b]
     for directory in _tmp():
+        for suffix in formats()["buildings"]:
+            write_buildings([a, b], directory / f"portfolio{suffix}")
+            assert read_buildings(directory / f"portfolio{suffix}") == [a, b], suffix
         frame.to_csv(directory / "b.csv", index=False)  # pandas' own CSV: True/False, empty cells for NaN
         text = pd.read_csv(directory / "b.csv", dtype=str, keep_default_na=False)
         assert buildings_from_frame(text) == [a, b]
@@ -149,9 +162,9 @@ def test_empty_pool_round_trips(tmp_path: Path) -> None:
     frame = candidates_to_frame([])
     assert frame.shape == (0, len(Candidate.model_fields))
     assert candidates_from_frame(frame) == []
-    for name in ("empty.csv", "empty.json"):
-        write_candidates([], tmp_path / name)
-        assert read_candidates(tmp_path / name) == []
+    for suffix in formats()["candidates"]:
+        write_candidates([], tmp_path / f"empty{suffix}")
+        assert read_candidates(tmp_path / f"empty{suffix}") == [], suffix
 
 
 # -- the flat form -------------------------------------------------------------------------------
@@ -160,7 +173,7 @@ def test_empty_pool_round_trips(tmp_path: Path) -> None:
 def test_frame_has_typed_columns_and_flat_containers(pool: list[Candidate]) -> None:
     frame = candidates_to_frame(pool)
     assert list(frame.columns) == list(Candidate.model_fields)
-    assert frame["area_min"].dtype == "float64" and frame["noise"].dtype == "int64"
+    assert frame["area_min"].dtype == "int64" and frame["noise"].dtype == "int64"
     assert frame["pioneer"].dtype == bool
     row = frame.iloc[0]
     assert row["identities"] == "food:1.0;community:0.8"
@@ -235,7 +248,7 @@ def _errors(call: Any, *args: Any, **kwargs: Any) -> InputError:
         call(*args, **kwargs)
     assert isinstance(info.value, ValueError)
     for e in info.value.errors:
-        assert set(e) == {"row", "id", "field", "value", "message"}
+        assert set(e) == {"row", "id", "field", "value", "message", "line"}
     return info.value
 
 
@@ -405,8 +418,11 @@ def test_building_errors_name_field_paths_and_values(tmp_path: Path) -> None:
     data["floors"][1]["level"] = 0
     (e,) = _errors(read_building, data).errors
     assert e["field"] == "floors" and "duplicate floor level 0" in e["message"]
+    (tmp_path / "number.json").write_text("1")
+    assert "expected a JSON object (a building) or an array of them, got int" in str(
+        _errors(read_building, tmp_path / "number.json"))
     (tmp_path / "list.json").write_text("[1]")
-    assert "expected a JSON object (a building), got list" in str(_errors(read_building, tmp_path / "list.json"))
+    assert "row 0: expected a JSON object (a building), got int" in str(_errors(read_building, tmp_path / "list.json"))
     assert "not valid JSON" in str(_errors(read_building, '{"id": '))
 
 
@@ -435,9 +451,10 @@ def test_writing_refuses_what_cannot_be_read_back(pool: list[Candidate], tmp_pat
     odd = Candidate.model_validate({**CAFE, "incompatible": ["gym;2"]})
     with pytest.raises(ValueError, match=r"field 'incompatible': value 'gym;2' contains ';'"):
         write_candidates([odd], tmp_path / "pool.csv")
-    with pytest.raises(ValueError, match=r"extension '.xlsx'"):
-        write_candidates(pool, tmp_path / "pool.xlsx")
-    with pytest.raises(ValueError, match=r"extension ''"):
+    with pytest.raises(ValueError, match=r"suffix '.xls'; known suffixes for candidates: .json, .csv, .tsv, "
+                                         r"\.parquet, \.xlsx"):
+        write_candidates(pool, tmp_path / "pool.xls")
+    with pytest.raises(ValueError, match=r"suffix ''"):
         read_candidates(tmp_path / "pool")
 
 
@@ -514,9 +531,446 @@ def test_bundled_example_round_trips(tmp_path: Path) -> None:
     from objectmatch import load_example
 
     building, pool = load_example()
-    for name in ("pool.csv", "pool.json"):
-        write_candidates(pool, tmp_path / name)
-        assert read_candidates(tmp_path / name) == pool
-    for name in ("building.csv", "building.json"):
-        write_building(building, tmp_path / name)
-        assert read_building(tmp_path / name) == building
+    for suffix in formats()["candidates"]:
+        write_candidates(pool, tmp_path / f"pool{suffix}")
+        assert read_candidates(tmp_path / f"pool{suffix}") == pool, suffix
+    for suffix in formats()["buildings"]:
+        write_building(building, tmp_path / f"building{suffix}")
+        assert read_building(tmp_path / f"building{suffix}") == building, suffix
+
+
+# -- the registry ---------------------------------------------------------------------------------------
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
+
+
+def test_formats_lists_every_suffix_per_kind() -> None:
+    found = formats()
+    assert found["candidates"] == found["buildings"] == found["result"] == (".json", *TABLE_SUFFIXES)
+    assert found["table"] == TABLE_SUFFIXES
+
+
+@pytest.mark.parametrize("call", [
+    lambda path: read_candidates(path), lambda path: write_candidates([], path),
+    lambda path: read_building(path), lambda path: read_buildings(path),
+    lambda path: read_result(path), lambda path: read_frame(path), lambda path: write_frame(pd.DataFrame(), path),
+])
+def test_an_unknown_suffix_names_the_known_ones(call: Any, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"from its suffix '\.xls'; known suffixes for .*: .*\.csv.*\.xlsx") as info:
+        call(tmp_path / "data.xls")
+    assert not isinstance(info.value, InputError)
+    assert not (tmp_path / "data.xls").exists()
+
+
+def test_suffix_argument_overrides_the_file_name(pool: list[Candidate], tmp_path: Path) -> None:
+    write_candidates(pool, tmp_path / "pool.dat", suffix=".parquet")
+    assert (tmp_path / "pool.dat").read_bytes()[:4] == b"PAR1"
+    assert read_candidates(tmp_path / "pool.dat", suffix=".PARQUET") == pool
+    with pytest.raises(ValueError, match="known suffixes"):
+        read_candidates(tmp_path / "pool.dat")
+
+
+def test_table_layouts(pool: list[Candidate], tmp_path: Path) -> None:
+    import openpyxl
+
+    write_candidates(pool, tmp_path / "pool.tsv")
+    header = (tmp_path / "pool.tsv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.split("\t") == list(Candidate.model_fields)
+    write_candidates(pool, tmp_path / "pool.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "pool.xlsx")
+    assert book.sheetnames == ["candidates"]
+    rows = list(book["candidates"].iter_rows(values_only=True))
+    assert list(rows[0]) == list(Candidate.model_fields)
+    assert rows[1][:4] == ("cafe-1", "Buurtcafe", "assembly", "cafe") and rows[1][12] == 150  # a number, not text
+    write_candidates(pool, tmp_path / "pool.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "pool.parquet"), candidates_to_frame(pool),
+                                  check_dtype=False)
+    write_building(Building.model_validate(BUILDING), tmp_path / "b.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames == ["buildings"]
+
+
+def test_a_spreadsheet_made_by_hand_is_read(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Name", "Function", "Activity", "Area min", "Area max", "Pioneer", "Identities"])
+    sheet.append([101, "Buurtcafe", "assembly", "cafe", 150, 300.5, True, "food:1;community:0.8"])
+    sheet.append([])  # a blank row between the data
+    sheet.append([102, "NA", "office", "coworking", 80, 120, None, None])
+    book.save(tmp_path / "pool.xlsx")
+    cafe, lab = read_candidates(tmp_path / "pool.xlsx")
+    assert (cafe.id, cafe.area_max, cafe.pioneer, cafe.identities) == ("101", 300.5, True, {"food": 1.0,
+                                                                                             "community": 0.8})
+    assert (lab.id, lab.name, lab.pioneer) == ("102", "NA", False)
+    sheet.append(["x-1", "Bad", "spaceport", "cafe", -1, 10])
+    book.save(tmp_path / "bad.xlsx")
+    error = _errors(read_candidates, tmp_path / "bad.xlsx")
+    assert [(e["row"], e["field"], e["line"]) for e in error.errors] == [(2, "function", 5), (2, "area_min", 5)]
+
+
+@pytest.mark.parametrize("name", ["a\rb", "a\r\nb", "tab\there", "_x000D_", "_x005F_x0041_", "=SUM(A1:A3)",
+                                  "bell\x07", "\ufffe", 'De "Hoek", bar; lounge'])
+def test_awkward_names_survive_every_format(name: str, tmp_path: Path) -> None:
+    c = Candidate.model_validate({**CAFE, "name": name})
+    for suffix in formats()["candidates"]:
+        write_candidates([c], tmp_path / f"pool{suffix}")
+        assert read_candidates(tmp_path / f"pool{suffix}") == [c], suffix
+
+
+def test_floats_that_excel_would_round_stay_exact(tmp_path: Path) -> None:
+    c = Candidate.model_validate({**CAFE, "area_min": 0.1 + 0.2, "area_max": 1e6 / 3, "max_rent": 123.45678901234567})
+    write_candidates([c], tmp_path / "pool.xlsx")
+    assert read_candidates(tmp_path / "pool.xlsx") == [c]
+
+
+def test_frames_round_trip_through_table_formats(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"function": ["office", "retail"], "potential": [0.1 + 0.2, 1.5], "n": [1, 2],
+                          "ok": [True, False]})
+    write_frame(frame, tmp_path / "t.parquet")
+    pd.testing.assert_frame_equal(read_frame(tmp_path / "t.parquet"), frame)
+    write_frame(frame, tmp_path / "t.xlsx")  # a number Excel would round is kept exactly, as text
+    assert read_frame(tmp_path / "t.xlsx").to_dict("list") == {**frame.to_dict("list"),
+                                                               "potential": ["0.30000000000000004", 1.5]}
+    write_frame(frame, tmp_path / "t.csv")
+    assert read_frame(tmp_path / "t.csv").to_dict("list") == {
+        "function": ["office", "retail"], "potential": ["0.30000000000000004", "1.5"], "n": ["1", "2"],
+        "ok": ["true", "false"]}
+
+
+# -- match results ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def matched() -> tuple[Any, list[Candidate]]:
+    """A real match on a tiny pool (12 candidates, one with an awkward name), computed once."""
+    from objectmatch import Constraints, load_example, match
+
+    building, pool = load_example()
+    pool = pool[:12]
+    pool[0] = pool[0].model_copy(update={"name": 'Café "De Hoek"\r_x000D_, =1+1'})
+    result = match(building, pool, k=3, time_limit=1, constraints=Constraints(min_occupancy=0.2))
+    assert len(result.programmes) >= 2
+    return result, pool
+
+
+def _infeasible() -> Any:
+    from objectmatch.results import MatchResult, MatchStatus
+
+    return MatchResult(programmes=(), status=MatchStatus(code="infeasible", message="min_functions 9: only 4",
+                                                         reasons=("a", "b")))
+
+
+@pytest.mark.parametrize("suffix", [".json", *TABLE_SUFFIXES])
+def test_result_round_trips_exactly(suffix: str, matched: tuple[Any, list[Candidate]], tmp_path: Path) -> None:
+    result, pool = matched
+    for names in (None, pool):
+        write_result(result, tmp_path / f"r{suffix}", candidates=names)
+        back = read_result(tmp_path / f"r{suffix}")
+        assert back == result
+        assert back.model_dump_json() == result.model_dump_json()
+    write_result(_infeasible(), tmp_path / f"empty{suffix}")
+    assert read_result(tmp_path / f"empty{suffix}") == _infeasible()
+
+
+def test_result_layouts(matched: tuple[Any, list[Candidate]], tmp_path: Path) -> None:
+    import csv as csv_module
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    result, pool = matched
+    exact = result.model_dump_json()
+    table = result.to_frame(pool)
+    write_result(result, tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == json.loads(exact)
+    # CSV: the first record is one cell, "#objectmatch-result " and the JSON; then the table
+    write_result(result, tmp_path / "r.csv", candidates=pool)
+    with (tmp_path / "r.csv").open(newline="", encoding="utf-8") as handle:
+        records = list(csv_module.reader(handle))
+    assert records[0] == ["#objectmatch-result " + exact]
+    assert records[1] == list(table.columns) == ["rank", "score", "candidate", "level", "area", "name", "function",
+                                                 "activity", "pioneer"]
+    assert len(records) == 2 + len(table)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "r.csv", skiprows=1, keep_default_na=False), table,
+                                  check_dtype=False)
+    # Parquet: the table, and the JSON in the schema metadata
+    write_result(result, tmp_path / "r.parquet", candidates=pool)
+    assert pq.read_schema(tmp_path / "r.parquet").metadata[b"objectmatch.result"].decode() == exact
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r.parquet"), table, check_dtype=False)
+    # Excel: the table in the first sheet, the JSON in the second from A2 down
+    write_result(result, tmp_path / "r.xlsx", candidates=pool)
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == ["programmes", "result.json"]
+    pieces = [row[0] for row in book["result.json"].iter_rows(min_row=2, values_only=True)]
+    from objectmatch.io._excel import unescape
+
+    assert unescape("".join(pieces)) == exact
+    assert [c.value for c in book["programmes"][1]] == list(table.columns)
+
+
+def test_a_long_result_is_cut_into_cells_excel_can_hold(matched: tuple[Any, list[Candidate]],
+                                                        tmp_path: Path) -> None:
+    import openpyxl
+
+    result, _ = matched
+    long = result.model_copy(update={"status": result.status.model_copy(update={"message": "x_x0041_" * 20_000})})
+    write_result(long, tmp_path / "long.xlsx")
+    cells = [row[0] for row in openpyxl.load_workbook(tmp_path / "long.xlsx")["result.json"].iter_rows(
+        min_row=2, values_only=True)]
+    assert len(cells) > 5 and max(len(c) for c in cells) <= 32_767
+    assert read_result(tmp_path / "long.xlsx") == long
+
+
+def test_an_edited_result_table_is_refused(matched: tuple[Any, list[Candidate]], tmp_path: Path) -> None:
+    result, pool = matched
+    write_result(result, tmp_path / "r.csv", candidates=pool)
+    original = (tmp_path / "r.csv").read_bytes().decode("utf-8").split("\n")  # a name holds a "\r": keep it
+    lines = list(original)
+    cells = lines[2].split(",")
+    cells[4] = "1.0"  # the first placement's area
+    lines[2] = ",".join(cells)
+    (tmp_path / "edited.csv").write_bytes("\n".join(lines).encode("utf-8"))
+    with pytest.raises(InputError, match="does not match the exact result stored with it") as info:
+        read_result(tmp_path / "edited.csv")
+    assert "'area': 1.0" in str(info.value)
+    reordered = original[:2] + list(reversed(original[2:-1])) + [""]  # re-ordering rows changes nothing
+    (tmp_path / "reordered.csv").write_bytes("\n".join(reordered).encode("utf-8"))
+    assert read_result(tmp_path / "reordered.csv") == result
+
+
+def test_a_table_without_its_result_is_not_a_result(pool: list[Candidate], tmp_path: Path) -> None:
+    for suffix in TABLE_SUFFIXES:
+        write_frame(pd.DataFrame({"rank": [1]}), tmp_path / f"t{suffix}")
+        with pytest.raises(InputError, match="not an objectmatch result"):
+            read_result(tmp_path / f"t{suffix}")
+    (tmp_path / "bad.json").write_text('{"programmes": [], "status": {"code": "maybe", "message": "?"}}')
+    error = _errors(read_result, tmp_path / "bad.json")
+    assert error.errors[0]["field"] == "status.code" and error.errors[0]["value"] == "maybe"
+
+
+# -- robust readers: each case replays a reported failure ---------------------------------------------------
+
+
+def test_deep_nesting_is_an_input_error_not_a_recursion_error(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000)
+    for read in (read_candidates, read_building, read_result):
+        error = _errors(read, tmp_path / "deep.json")
+        assert error.source == "deep.json" and "nested too deeply" in str(error)
+    with pytest.raises(InputError, match="nested too deeply"):
+        read_candidates("[" * 100_000)
+
+
+def test_a_cp1252_csv_is_read_with_a_warning(pool: list[Candidate], tmp_path: Path) -> None:
+    cafe = pool[0].model_copy(update={"name": "Café Noël — ‘t Hoekje"})
+    write_candidates([cafe], tmp_path / "utf8.csv")
+    text = (tmp_path / "utf8.csv").read_text(encoding="utf-8")
+    (tmp_path / "latin.csv").write_bytes(text.encode("cp1252"))
+    offset = text.encode("cp1252").index("é".encode("cp1252"))
+    expected = rf"latin.csv is not UTF-8 \(byte 0xe9 at offset {offset}\); read it as cp1252"
+    with pytest.warns(InputWarning, match=expected):
+        assert read_candidates(tmp_path / "latin.csv") == [cafe]
+    (tmp_path / "bom.csv").write_bytes(text.encode("utf-8-sig"))
+    (tmp_path / "excel.tsv").write_bytes(text.replace(",", "\t").encode("utf-16"))  # Excel's "Unicode text"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_candidates(tmp_path / "bom.csv") == [cafe] == read_candidates(tmp_path / "excel.tsv")
+
+
+def test_undecodable_and_binary_files_name_file_and_offset(pool: list[Candidate], tmp_path: Path) -> None:
+    write_candidates(pool, tmp_path / "pool.csv")
+    data = (tmp_path / "pool.csv").read_bytes()
+    (tmp_path / "bad.csv").write_bytes(data[:40] + b"\x81\x8d" + data[40:])  # bytes neither UTF-8 nor cp1252 has
+    message = str(_errors(read_candidates, tmp_path / "bad.csv"))
+    assert "bad.csv" in message and "byte 0x81 at offset 40" in message and "nor cp1252" in message
+    write_candidates(pool, tmp_path / "pool.xlsx")
+    (tmp_path / "renamed.csv").write_bytes((tmp_path / "pool.xlsx").read_bytes())
+    assert "not a text file" in str(_errors(read_candidates, tmp_path / "renamed.csv"))
+
+
+def test_repeated_json_keys_are_named_with_where(tmp_path: Path) -> None:
+    record = candidates_to_json([Candidate.model_validate(CAFE)])[2:-3]  # the object's text
+    text = "[" + record + ",\n" + record.replace('"cafe-1"', '"cafe-2"').replace(
+        '"area_min": 150.0', '"area_min": 15.0, "area_min": 150.0').replace(
+        '"food": 1.0', '"food": 0.5, "food": 1.0') + "]"
+    (tmp_path / "pool.json").write_text(text)
+    error = _errors(read_candidates, tmp_path / "pool.json")
+    assert [(e["row"], e["id"], e["field"]) for e in error.errors] == [(1, "cafe-2", "area_min"),
+                                                                        (1, "cafe-2", "identities.food")]
+    assert "key 'area_min' appears 2 times in one object (15.0, then 150.0)" in error.errors[0]["message"]
+    data = copy.deepcopy(BUILDING)
+    text = json.dumps(data).replace('"area": 780.0', '"area": 780.0, "area": 7800.0')
+    (e,) = _errors(read_building, text).errors
+    assert (e["id"], e["field"]) == ("kb-1", "floors.1.area")
+    (tmp_path / "c.json").write_text('{"min_occupancy": 0.5, "min_occupancy": 0.9}')
+    from objectmatch.constraints import Constraints
+    from objectmatch.io._json import model_from_json
+
+    with pytest.raises(InputError, match="key 'min_occupancy' appears 2 times"):
+        model_from_json((tmp_path / "c.json").read_text(), Constraints, "c.json")
+
+
+def test_a_carriage_return_in_a_csv_cell_is_quoted_and_read_back(tmp_path: Path) -> None:
+    c = Candidate.model_validate({**CAFE, "name": "Buurtcafe\rDe Hoek"})
+    write_candidates([c], tmp_path / "pool.csv")
+    assert b'"Buurtcafe\rDe Hoek"' in (tmp_path / "pool.csv").read_bytes()
+    assert read_candidates(tmp_path / "pool.csv") == [c]
+
+
+def test_ragged_rows_are_named_with_their_cell_count(pool: list[Candidate], tmp_path: Path) -> None:
+    write_candidates(_copies(pool, 4), tmp_path / "pool.csv")
+    lines = (tmp_path / "pool.csv").read_text(encoding="utf-8").splitlines()
+    width = len(lines[0].split(","))
+    lines[2] = lines[2].replace("assembly,cafe", "assembly", 1).replace("office,coworking", "office", 1)  # one short
+    lines[3] += ",surplus"  # one long
+    lines[4] = lines[4].replace(",150.0,", ",-150.0,", 1).replace(",300.0,", ",-300.0,", 1)  # a normal bad row
+    (tmp_path / "ragged.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = _errors(read_candidates, tmp_path / "ragged.csv")
+    found = [(e["row"], e["line"], e["field"]) for e in error.errors]
+    assert found[:2] == [(1, 3, None), (2, 4, None)]
+    assert {f for r, _, f in found[2:]} >= {"area_min"} and all(r == 3 for r, _, _ in found[2:])
+    assert f"line 3 has {width - 1} cells, but the header has {width}" in error.errors[0]["message"]
+    assert f"line 4 has {width + 1} cells, but the header has {width}" in error.errors[1]["message"]
+    lines[3] = lines[3].removesuffix(",surplus") + ",,"  # empty cells past the end are harmless
+    (tmp_path / "trailing.csv").write_text("\n".join(lines[:2] + lines[3:4]) + "\n", encoding="utf-8")
+    assert len(read_candidates(tmp_path / "trailing.csv")) == 2
+
+
+def test_every_problem_of_a_row_is_reported(pool: list[Candidate], tmp_path: Path) -> None:
+    frame = _text_frame(pool)
+    frame.loc[1, "function"] = "spaceport"
+    frame.loc[1, "area_min"] = "5000"  # larger than area_max: a check of the whole model
+    frame.loc[1, "incompatible"] = "lab-1"  # the candidate's own id: another one
+    error = _errors(candidates_from_frame, frame)
+    messages = {e["field"]: e["message"] for e in error.errors}
+    assert set(messages) == {"function", "area_min"} and all(e["row"] == 1 for e in error.errors)
+    assert "area_min 5000.0 is larger than area_max 300.0" in messages["area_min"]
+    records = [CAFE, {**LAB, "function": "spaceport", "area_min": 5000}]
+    assert {e["field"] for e in _errors(read_candidates, records).errors} == {"function", "area_min"}
+    frame = _text_frame(pool)
+    frame.loc[1, "function"] = "spaceport"
+    frame.loc[1, "area_max"] = "-1"  # area_min > area_max follows from the bad area_max: not reported twice
+    assert {e["field"] for e in _errors(candidates_from_frame, frame).errors} == {"function", "area_max"}
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("area_mni", "area_min"), ("max_rnet", "max_rent"),
+                                             ("Area Mni", "area_min"), ("pionere", "pioneer")])
+def test_did_you_mean_counts_a_swap_as_one_edit(typo: str, meant: str, pool: list[Candidate]) -> None:
+    frame = candidates_to_frame(pool).rename(columns={meant: typo})
+    by_field = {e["field"]: e["message"] for e in _errors(candidates_from_frame, frame).errors}
+    assert by_field[typo] == f"unknown column; did you mean {meant!r}?"
+    key = typo.lower().replace(" ", "_")  # a JSON key is matched as written
+    record = {**LAB, key: LAB[meant]}
+    del record[meant]
+    by_field = {e["field"]: e["message"] for e in _errors(read_candidates, [record]).errors}
+    assert by_field[key] == f"unknown field; did you mean {meant!r}?"
+
+
+def test_did_you_mean_in_a_nested_building_field() -> None:
+    data = copy.deepcopy(BUILDING)
+    data["floors"][0]["arae"] = data["floors"][0].pop("area")
+    data["location"]["nieghbourhood"] = data["location"].pop("neighbourhood")
+    messages = {e["field"]: e["message"] for e in _errors(read_building, data).errors}
+    assert messages["floors.0.arae"] == "unknown field; did you mean 'area'?"
+    assert messages["location.nieghbourhood"] == "unknown field; did you mean 'neighbourhood'?"
+
+
+def test_a_huge_bad_value_gives_a_short_message(pool: list[Candidate], tmp_path: Path) -> None:
+    huge = "x" * 1_000_000
+    frame = _text_frame(pool)
+    frame.loc[0, "function"] = huge
+    frame.loc[1, "identities"] = f"{huge}:0.5"
+    frame.to_csv(tmp_path / "pool.csv", index=False)
+    for source in (frame, [{**CAFE, "function": huge}, {**LAB, "identities": {huge: 0.5}}]):
+        error = _errors(read_candidates, source)
+        assert len(str(error)) < 2_000, len(str(error))
+        assert all(len(e["message"]) <= 1_000 for e in error.errors)
+        assert len(error.errors) == 2 and error.errors[0]["value"] == huge  # the value itself is kept whole
+    # the csv module refuses cells over 128 KiB: one short error for the file
+    assert str(_errors(read_candidates, tmp_path / "pool.csv")) == (
+        "1 error in pool.csv:\n  not a readable table: a cell longer than 131,072 characters (line 2)")
+
+
+# -- atomic output --------------------------------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_the_old_file(pool: list[Candidate], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "pool.parquet"
+    write_candidates(pool, target)
+    before = target.read_bytes()
+
+    def half_then_fail(table: Any, where: Any, **kwargs: Any) -> None:
+        where.write(b"PAR1 half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", half_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        write_candidates(pool[:1], target)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pool.parquet"]
+    with pytest.raises(OSError, match="No space left"):
+        write_candidates(pool, tmp_path / "new.parquet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pool.parquet"]  # no 0-byte file either
+
+
+def test_atomic_write_keeps_permissions_and_follows_links(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "out.txt"
+    with atomic_write(target) as handle:
+        handle.write("one")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    target.chmod(0o640)
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    with atomic_write(link, "wb") as handle:
+        assert handle.name.endswith(".txt") and Path(handle.name).parent == tmp_path
+        handle.write(b"two")
+    assert link.is_symlink() and target.read_text() == "two" and stat.S_IMODE(target.stat().st_mode) == 0o640
+    with pytest.raises(IsADirectoryError):
+        atomic_write(tmp_path)
+    with pytest.raises(ValueError, match="mode must be"):
+        atomic_write(target, "a")  # type: ignore[call-overload]
+
+
+# -- the documentation ------------------------------------------------------------------------------------------
+
+
+def test_every_python_block_in_the_io_docs_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 5
+    # one after the other in one namespace, as a reader would; in a fresh interpreter, because a block
+    # runs a hypothesis test, which cannot run inside this one
+    (tmp_path / "blocks.py").write_text("\n\n".join(blocks), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "blocks.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "did you mean 'area_min'?" in proc.stdout
+
+
+def test_lines_count_line_breaks_inside_cells(pool: list[Candidate], tmp_path: Path) -> None:
+    two_lines = pool[0].model_copy(update={"name": "Buurtcafe\nDe Hoek"})
+    write_candidates([two_lines, pool[1]], tmp_path / "pool.csv")
+    text = (tmp_path / "pool.csv").read_bytes().decode("utf-8").replace(",180.5,", ",-1,")
+    (tmp_path / "bad.csv").write_bytes(text.encode("utf-8"))
+    (e,) = _errors(read_candidates, tmp_path / "bad.csv").errors
+    assert (e["row"], e["line"], e["field"], e["value"]) == (1, 4, "max_rent", "-1")
+
+
+def test_input_errors_pickle_whole(pool: list[Candidate]) -> None:
+    import pickle
+
+    frame = _text_frame(pool)
+    frame.loc[1, "area_min"] = "-5"
+    error = _errors(candidates_from_frame, frame)
+    again = pickle.loads(pickle.dumps(error))  # e.g. from a Dask worker
+    assert type(again) is InputError and again.errors == error.errors and str(again) == str(error)

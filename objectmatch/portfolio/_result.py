@@ -163,28 +163,34 @@ class PortfolioResult:
     def to_parquet(self, path: str | PathLike[str]) -> Path:
         """Write the result to the directory ``path`` (created if needed): two Parquet files and a JSON note.
 
-        Returns the directory; :func:`read_parquet` loads it back equal.
+        Each file is written atomically (:func:`objectmatch.io.atomic_write`). Returns the
+        directory; :func:`read_parquet` loads it back equal.
         """
+        from objectmatch.io import atomic_write, write_frame
+
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        self.buildings.to_parquet(folder / _FILES[0], index=False)
-        self.placements.to_parquet(folder / _FILES[1], index=False)
+        write_frame(self.buildings, folder / _FILES[0], suffix=".parquet")
+        write_frame(self.placements, folder / _FILES[1], suffix=".parquet")
         meta = {"exclusive": self.exclusive, "rounds": self.rounds, "matches": self.matches,
                 "packing_optimal": self.packing_optimal}
-        (folder / _FILES[2]).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        with atomic_write(folder / _FILES[2]) as handle:
+            handle.write(json.dumps(meta, indent=1) + "\n")
         return folder
 
     @classmethod
     def read_parquet(cls, path: str | PathLike[str]) -> PortfolioResult:
         """Load a result written by :meth:`to_parquet`."""
+        from objectmatch.io import read_frame
+
         folder = Path(path)
         missing = [name for name in _FILES if not (folder / name).is_file()]
         if missing:
             raise FileNotFoundError(f"{folder} is not a portfolio result: missing {', '.join(missing)}")
         meta = json.loads((folder / _FILES[2]).read_text(encoding="utf-8"))
         return cls(
-            _conform(pd.read_parquet(folder / _FILES[0]), BUILDING_COLUMNS, folder / _FILES[0]),
-            _conform(pd.read_parquet(folder / _FILES[1]), PLACEMENT_COLUMNS, folder / _FILES[1]),
+            _conform(read_frame(folder / _FILES[0], suffix=".parquet"), BUILDING_COLUMNS, folder / _FILES[0]),
+            _conform(read_frame(folder / _FILES[1], suffix=".parquet"), PLACEMENT_COLUMNS, folder / _FILES[1]),
             exclusive=bool(meta["exclusive"]),
             rounds=int(meta["rounds"]),
             matches=int(meta["matches"]),
@@ -213,10 +219,10 @@ def read_parquet(path: str | PathLike[str]) -> PortfolioResult:
 
 
 def buildings_to_parquet(buildings: Sequence[Building], path: str | PathLike[str]) -> None:
-    """Write a portfolio to one Parquet file, one row per floor (:func:`objectmatch.io.buildings_to_frame`)."""
-    from objectmatch.io import buildings_to_frame
+    """Write a portfolio to one Parquet file, one row per floor (:func:`objectmatch.io.write_buildings`)."""
+    from objectmatch.io import write_buildings
 
-    buildings_to_frame(list(buildings)).to_parquet(Path(path), index=False)
+    write_buildings(list(buildings), path, suffix=".parquet")
 
 
 def buildings_from_parquet(path: str | PathLike[str]) -> list[Building]:
@@ -232,16 +238,16 @@ def buildings_from_parquet(path: str | PathLike[str]) -> list[Building]:
     ...     buildings_from_parquet(pathlib.Path(tmp) / "b.parquet") == portfolio
     True
     """
-    from objectmatch.io import buildings_from_frame
+    from objectmatch.io import read_buildings
 
-    return buildings_from_frame(pd.read_parquet(Path(path)), source=str(path))
+    return read_buildings(path, suffix=".parquet")
 
 
 def candidates_to_parquet(candidates: Sequence[Candidate], path: str | PathLike[str]) -> None:
-    """Write a pool to one Parquet file, one row per candidate (:func:`objectmatch.io.candidates_to_frame`)."""
-    from objectmatch.io import candidates_to_frame
+    """Write a pool to one Parquet file, one row per candidate (:func:`objectmatch.io.write_candidates`)."""
+    from objectmatch.io import write_candidates
 
-    candidates_to_frame(candidates).to_parquet(Path(path), index=False)
+    write_candidates(candidates, path, suffix=".parquet")
 
 
 def candidates_from_parquet(path: str | PathLike[str]) -> list[Candidate]:
@@ -257,7 +263,6 @@ def candidates_from_parquet(path: str | PathLike[str]) -> list[Candidate]:
     ...     candidates_from_parquet(pathlib.Path(tmp) / "c.parquet") == pool
     True
     """
-    from objectmatch.io import candidates_from_frame
+    from objectmatch.io import read_candidates
 
-    return candidates_from_frame(pd.read_parquet(Path(path)), source=str(path))
-
+    return read_candidates(path, suffix=".parquet")
