@@ -196,6 +196,7 @@ def store(run: LongRun, folder: Path = BEST_KNOWN_DIR) -> tuple[LongRun, bool]:
     text = json.dumps(asdict(run), indent=1) + "\n"
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as f:
         f.write(text)
+    os.chmod(f.name, 0o644)  # a temporary file is private; the result is not
     os.replace(f.name, path)
     return run, True
 
