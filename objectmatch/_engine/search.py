@@ -43,6 +43,7 @@ __all__ = ["WORK_PER_SECOND", "Found", "Search", "SearchResult"]
 WORK_PER_SECOND = 4_000_000
 ITERATION_UNITS = 4_000
 RESCORE_UNITS = 1_500
+PLAIN_UNITS = 400
 #: Entries the search re-scores exactly per iteration.
 EXACT_TRIES = 6
 #: Iterations without a new best before a restart from the elite pool.
@@ -89,6 +90,15 @@ def _is_plain(problem: ArrayProblem) -> bool:
         and rules.max_tenants is None and not rules.exclusive.any() and rules.min_rent <= 0 and rules.lead == -1
         and not rules.differ
     )
+
+
+def _plain_move(kind: str, where: int, gain: float, inside: IntArray, outside: IntArray) -> Move:
+    if kind == "add":
+        return Move(gain, -1, int(outside[where]), 0)
+    if kind == "drop":
+        return Move(gain, int(inside[where]), -1, -1)
+    r, c = divmod(where, len(outside))
+    return Move(gain, int(inside[r]), int(outside[c]), 0)
 
 
 class Search:
@@ -181,6 +191,8 @@ class Search:
         """GRASP construction: the best entries per unit of area, picked at random among the top few;
         with ``lead``, items of that function first (a function-led start), then any."""
         pl = start.copy() if start is not None else Placement(self.p, self.g)
+        if self.plain:
+            return self._plain_construct(pl, greed)
         for i in sorted(self.must):
             if pl.run[i] < 0:
                 self._place_best(pl, i)
@@ -355,17 +367,77 @@ class Search:
         return chosen[0], chosen[1], chosen[2]
 
     def _plain_step(self, pl: Placement, best: float) -> tuple[Placement, float, float] | None:
-        """A tabu iteration on a plain knapsack, where every estimate is exact: no re-scoring needed."""
+        """A tabu iteration on a plain knapsack, where every gain is exact: add, drop and swap gains of
+        all items at once from the running pair sums ``g = P x`` (one column added or taken away per
+        move), the best admissible move made in place."""
+        p = self.p
         current, _ = self.objective(pl)
-        for move in self.candidates(pl):
-            value = current + move.gain
-            if self.admissible(move, value, best):
-                trial = self.apply(pl, move)
-                trial.known = value if self.iteration % 64 else self.p.value(trial.areas)
-                self.keep(trial, trial.known)
-                self.make_tabu(move, len(pl.chosen))
-                return trial, trial.known, 0.0
-        return None
+        it = self.iteration
+        x = pl.run >= 0
+        w = p.amin
+        g = pl.pair["all"] if "all" in pl.pair else np.zeros(p.n)
+        alone = p.unary[:, 0] * w
+        room = int(p.cap[0] - w[x].sum())
+        inside, outside = np.flatnonzero(x), np.flatnonzero(~x & p.mask[:, 0])
+        add = alone[outside] + g[outside]
+        drop = -(alone[inside] + g[inside])
+        swap = add[None, :] + drop[:, None] - p.pair["all"][np.ix_(inside, outside)] if "all" in p.pair else (
+            add[None, :] + drop[:, None]
+        )
+        free_in = self.tabu_in[outside] <= it
+        free_out = self.tabu_out[inside] <= it
+        options = (
+            (np.where((w[outside] <= room) & (free_in | (current + add > best + TOLERANCE)), add, NEG), "add"),
+            (np.where(free_out | (current + drop > best + TOLERANCE), drop, NEG), "drop"),
+            (np.where((w[outside][None, :] - w[inside][:, None] <= room)
+                      & ((free_out[:, None] & free_in[None, :]) | (current + swap > best + TOLERANCE)), swap, NEG),
+             "swap"),
+        )
+        self.spend(PLAIN_UNITS + len(inside) * len(outside))
+        gain, kind, where = max(
+            ((float(a.max()), k, int(a.argmax())) for a, k in options if a.size and np.isfinite(a.max())),
+            default=(NEG, "", -1),
+        )
+        if kind == "":
+            return None
+        move = _plain_move(kind, where, gain, inside, outside)
+        self._make_plain(pl, move)
+        self.make_tabu(move, len(inside))
+        pl.known = current + gain if it % 64 else self.p.value(pl.areas)
+        self.keep(pl, pl.known)
+        return pl, pl.known, 0.0
+
+    def _plain_construct(self, pl: Placement, greed: float) -> Placement:
+        """Greedy construction on a plain knapsack: the best value per unit of size that fits (at random
+        among the top few with ``greed``), one matrix column per pick, until nothing fits or gains."""
+        p = self.p
+        w = p.amin
+        alone = p.unary[:, 0] * w
+        value = self.p.value(pl.areas)
+        while self.spend(PLAIN_UNITS + p.n):
+            x = pl.run >= 0
+            g = pl.pair["all"] if "all" in pl.pair else np.zeros(p.n)
+            room = int(p.cap[0] - w[x].sum())
+            gain = alone + g
+            ok = ~x & p.mask[:, 0] & (w <= room) & (gain > 0) & (self.tabu_in <= self.iteration)
+            if not ok.any():
+                break
+            density = np.where(ok, gain / w, NEG)
+            order = np.argsort(-density, kind="stable")[: max(1, round(greed * min(int(ok.sum()), 8)))]
+            j = int(order[int(self.rng.integers(len(order)))])
+            self._make_plain(pl, Move(float(gain[j]), -1, j, 0))
+            value += float(gain[j])
+        pl.known = value
+        self.keep(pl, value)
+        return pl
+
+    def _make_plain(self, pl: Placement, move: Move) -> None:
+        """Make a plain move in place: the running sums and the areas change by one item each way."""
+        if move.out >= 0:
+            pl.remove(move.out)
+        if move.into >= 0:
+            pl.put(move.into, 0)
+            pl.areas[move.into] = pl.base[move.into]
 
     def _adapt(self, viol: float, streak: list[int]) -> None:
         """Strategic oscillation: a longer stay on either side of validity moves the penalty weight."""

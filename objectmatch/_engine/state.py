@@ -125,7 +125,7 @@ class Placement:
         p = self.p
         floors = self.g.runs[run]
         for cls, total in self.pair.items():
-            col = p.pair[cls][:, item]
+            col = p.pair[cls][item]  # the matrices are symmetric: a row is the column, and contiguous
             if cls == "all":
                 total += sign * col
             elif cls == "street":
@@ -152,14 +152,17 @@ class Placement:
         """Place ``item`` on ``run`` at its amin units: at least its min_part on every floor, the rest on
         its best floors first."""
         floors = np.flatnonzero(self.g.runs[run])
-        room = self.room()
-        share = np.full(len(floors), self.p.min_part[item] if len(floors) > 1 else self.p.amin[item], dtype=np.int64)
-        rest = int(self.p.amin[item]) - int(share.sum())
-        for f in sorted(range(len(floors)), key=lambda t: (-self.p.unary[item, floors[t]], t)):
-            take = min(rest, int(room[floors[f]]) - int(share[f]))
-            share[f] += max(take, 0)
-            rest -= max(take, 0)
-        self.base[item, floors] = share
+        if len(floors) == 1:
+            self.base[item, floors[0]] = self.p.amin[item]
+        else:
+            room = self.room()
+            share = np.full(len(floors), self.p.min_part[item], dtype=np.int64)
+            rest = int(self.p.amin[item]) - int(share.sum())
+            for f in sorted(range(len(floors)), key=lambda t: (-self.p.unary[item, floors[t]], t)):
+                take = min(rest, int(room[floors[f]]) - int(share[f]))
+                share[f] += max(take, 0)
+                rest -= max(take, 0)
+            self.base[item, floors] = share
         self.run[item] = run
         self._account(item, run, 1)
         if self.p.conflict_cost.any():
