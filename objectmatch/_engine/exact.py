@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -82,6 +82,28 @@ class ExactResult:
     clock_stopped: bool = False
 
 
+class Seat:
+    """A placement as the hint functions read it."""
+
+    def __init__(self, areas: IntArray) -> None:
+        self.areas = areas
+        self.on = areas > 0
+        self.x = self.on.any(axis=1)
+        self.values: dict[int, int] = {}
+
+    def value_of(self, var: cp_model.IntVar) -> int:
+        return self.values.get(var.index, 0)
+
+    def neighbours(self, i: int, j: int, adjacent: np.ndarray) -> int:
+        return int(bool((self.on[i].astype(int) @ adjacent.astype(int) @ self.on[j].astype(int)) > 0))
+
+    def fronts(self, i: int, street: np.ndarray) -> bool:
+        return bool((self.on[i] & street).any())
+
+    def linked(self, links: Sequence[cp_model.IntVar]) -> int:
+        return int(any(self.value_of(z) for z in links))
+
+
 class Builder:
     """Builds the model family by family; ``terms`` collects (integer coefficient, variable, float coefficient)."""
 
@@ -100,6 +122,15 @@ class Builder:
         self.scale = 1.0
         self.objective_terms: list[tuple[int, LinearExpr]] = []
         self.error = 0.0
+        self.links: dict[tuple[bool, int, int], list[tuple[int, cp_model.IntVar]]] = {}
+        self.partners: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+        # how each auxiliary variable follows from a placement, so that hints are complete
+        self.derived: list[tuple[cp_model.IntVar, Callable[[Seat], int]]] = []
+
+    def derive(self, var: cp_model.IntVar, value: Callable[[Seat], int]) -> cp_model.IntVar:
+        """Register how ``var`` follows from a placement (for complete hints); returns ``var``."""
+        self.derived.append((var, value))
+        return var
 
     # -- variables --------------------------------------------------------------------------------
     def placement_variables(self) -> None:
@@ -127,7 +158,8 @@ class Builder:
         """At most one run of floors starts: s_if >= y_if - y_i,f-1."""
         starts = []
         for f in floors:
-            s = self.model.new_bool_var(f"s{i}_{f}")
+            s = self.derive(self.model.new_bool_var(f"s{i}_{f}"),
+                            lambda st, i=i, f=f: int(st.on[i, f] and not (f > 0 and st.on[i, f - 1])))
             prev = self.y.get((i, f - 1))
             self.model.add(s >= self.y[i, f] - prev if prev is not None else s >= self.y[i, f])
             starts.append(s)
@@ -152,7 +184,8 @@ class Builder:
         p, model, rules = self.p, self.model, self.p.rules
         groups = sorted({int(p.function[i]) for i in self.rows})
         for g in groups:
-            u = model.new_bool_var(f"fn{g}")
+            u = self.derive(model.new_bool_var(f"fn{g}"),
+                            lambda st, g=g: int(any(st.x[i] for i in self.rows if p.function[i] == g)))
             model.add(u <= sum(self.x[i] for i in self.rows if p.function[i] == g))
             self.fn_present[g] = u
         if rules.min_functions > 0:
@@ -198,7 +231,11 @@ class Builder:
             groups = sorted({int(p.function[i]) for i in on_f if exclusive[p.function[i]]})
             if not groups:
                 continue
-            marks = {g: model.new_bool_var(f"e{g}_{f}") for g in groups}
+            marks = {}
+            for g in groups:
+                members = [i for i in on_f if p.function[i] == g]
+                marks[g] = self.derive(model.new_bool_var(f"e{g}_{f}"),
+                                       lambda st, f=f, members=members: int(any(st.on[i, f] for i in members)))
             model.add(sum(marks.values()) <= 1)
             for i in on_f:
                 g_i = int(p.function[i])
@@ -240,13 +277,16 @@ class Builder:
                 self.terms.append((float(self.p.unary[i, f]), var, int(self.p.cap[f])))
 
     def _pair_bool(self, name: str, i: int, j: int) -> cp_model.IntVar:
-        w = self.model.new_bool_var(f"{name}{i}_{j}")
+        w = self.derive(self.model.new_bool_var(f"{name}{i}_{j}"), lambda st: int(st.x[i] and st.x[j]))
         self.model.add_implication(w, self.x[i])
         self.model.add_implication(w, self.x[j])
+        self.partners.setdefault(i, []).append((j, w))
+        self.partners.setdefault(j, []).append((i, w))
         return w
 
     def _floor_link(self, name: str, i: int, j: int, near: bool) -> cp_model.IntVar | None:
-        """A boolean that may be 1 only if i and j share a floor (or, ``near``, sit within a level)."""
+        """A boolean that may be 1 only if i and j share a floor (or, ``near``, sit within a level), through
+        one boolean per floor of i; those floor booleans also enter :meth:`floor_cuts`."""
         p, model = self.p, self.model
         adj = p.adjacent
         links = []
@@ -255,21 +295,40 @@ class Builder:
             partners = [self.y[j, g] for g in np.flatnonzero(p.mask[j] & reach).tolist()]
             if not partners:
                 continue
-            z = model.new_bool_var(f"{name}{i}_{j}_{f}")
+            z = self.derive(model.new_bool_var(f"{name}{i}_{j}_{f}"),
+                            lambda st, f=f, reach=reach: int(st.on[i, f] and bool(st.on[j, reach].any())))
             model.add_implication(z, self.y[i, f])
             model.add(z <= sum(partners))
             links.append(z)
+            self.links.setdefault((near, i, f), []).append((j, z))
+            if not near:
+                self.links.setdefault((near, j, f), []).append((i, z))
         if not links:
             return None
-        w = model.new_bool_var(f"{name}{i}_{j}")
+        w = self.derive(model.new_bool_var(f"{name}{i}_{j}"), lambda st: st.linked(links))
         model.add(w <= sum(links))
         return w
+
+    def floor_cuts(self) -> None:
+        """Partners on a floor must fit on it: the items i is linked with on floor f (sharing f, or within a
+        level of it) take at least their smallest part there, so
+        ``sum_j part_j z_ijf <= (capacity around f - part_i) y_if``. Valid for every answer, and it stops the
+        relaxation from seating everyone with everyone by spreading fractions over the floors."""
+        p = self.p
+        part = np.where(p.max_floors > 1, p.min_part, p.amin)
+        capacity = int(p.cap.sum())
+        for i, partners in self.partners.items():  # the partners of a placed item fit in the building
+            self.model.add(sum(int(p.amin[j]) * w for j, w in partners) <= (capacity - int(p.amin[i])) * self.x[i])
+        for (near, i, f), partners in self.links.items():
+            room = int(p.cap[p.adjacent[f]].sum() if near else p.cap[f]) - int(part[i])
+            self.model.add(sum(int(part[j]) * z for j, z in partners) <= max(room, 0) * self.y[i, f])
 
     def _street(self, i: int, cache: dict[int, cp_model.IntVar | None]) -> cp_model.IntVar | None:
         if i not in cache:
             floors = [self.y[i, f] for f in np.flatnonzero(self.p.mask[i] & self.p.street).tolist()]
             if floors:
-                s = self.model.new_bool_var(f"st{i}")
+                s = self.derive(self.model.new_bool_var(f"st{i}"),
+                                lambda st: int(bool((st.on[i] & self.p.street).any())))
                 self.model.add(s <= sum(floors))
                 cache[i] = s
             else:
@@ -301,7 +360,8 @@ class Builder:
                 si, sj = self._street(i, street_cache), self._street(j, street_cache)
                 var = None
                 if si is not None and sj is not None:
-                    var = self.model.new_bool_var(f"t{i}_{j}")
+                    var = self.derive(self.model.new_bool_var(f"t{i}_{j}"),
+                                      lambda st: int(st.fronts(i, self.p.street) and st.fronts(j, self.p.street)))
                     self.model.add_implication(var, si)
                     self.model.add_implication(var, sj)
             if var is not None:
@@ -331,7 +391,7 @@ class Builder:
         for i, j in zip(iu.tolist(), ju.tolist(), strict=True):
             if i not in row_set or j not in row_set:
                 continue
-            q = model.new_bool_var(f"q{i}_{j}")
+            q = self.derive(model.new_bool_var(f"q{i}_{j}"), lambda st, i=i, j=j: st.neighbours(i, j, adj))
             for f in np.flatnonzero(p.mask[i]).tolist():
                 for g in np.flatnonzero(p.mask[j] & adj[f]).tolist():
                     model.add(q >= self.y[i, f] + self.y[j, g] - 1)
@@ -344,17 +404,20 @@ class Builder:
         """Diversity (distinct functions), pioneers, heart: linear."""
         p, model = self.p, self.model
         if p.diversity_weight and self.fn_present:
-            div = model.new_int_var(0, p.diversity_target, "diversity")
+            div = self.derive(model.new_int_var(0, p.diversity_target, "diversity"), lambda st: min(
+                p.diversity_target, len({int(p.function[i]) for i in self.rows if st.x[i]})))
             model.add(div <= sum(self.fn_present.values()))
             self.terms.append((p.diversity_weight / p.diversity_target, div, p.diversity_target))
         pioneers = [self.x[i] for i in self.rows if p.pioneer[i]]
         if p.pioneer_weight and pioneers:
-            pion = model.new_int_var(0, p.pioneer_target, "pioneer")
+            pion = self.derive(model.new_int_var(0, p.pioneer_target, "pioneer"), lambda st: min(
+                p.pioneer_target, sum(1 for i in self.rows if st.x[i] and p.pioneer[i])))
             model.add(pion <= sum(pioneers))
             self.terms.append((p.pioneer_weight / p.pioneer_target, pion, p.pioneer_target))
         street = [self.y[i, f] for (i, f) in self.y if p.heart[i] and p.street[f]]
         if p.heart_weight and street:
-            heart = model.new_bool_var("heart")
+            heart = self.derive(model.new_bool_var("heart"),
+                                lambda st: int(any(st.on[i, f] for (i, f) in self.y if p.heart[i] and p.street[f])))
             model.add(heart <= sum(street))
             self.terms.append((p.heart_weight, heart, 1))
 
@@ -382,6 +445,8 @@ class Builder:
             ints = [round(c * self.scale) for c in coefs]
             error += sum(abs(s - c * self.scale) for s, c in zip(ints, coefs, strict=True))
             bound = math.ceil(upper * self.scale) + len(coefs)
+            self.derived.append((z, lambda st, i=i, later=later, ints=ints, bound=bound: min(
+                bound * int(st.x[i]), sum(c for c, j in zip(ints, later, strict=True) if st.x[j]))))
             self.model.add(z <= bound * self.x[i])
             self.model.add(z <= sum(s * self.x[j] for s, j in zip(ints, later, strict=True) if s))
             out.append((1, z))
@@ -392,6 +457,8 @@ class Builder:
         for t, pens in self.penalties.items():
             scaled = [(round(c * self.scale), c, q) for c, q in pens]
             pen = self.model.new_int_var(0, max(s for s, _, _ in scaled), f"pen{t}")
+            self.derived.append((pen, lambda st, scaled=scaled: max(
+                (sv for sv, _, q in scaled if st.value_of(q)), default=0)))
             for s, _, q in scaled:
                 self.model.add(pen >= s * q)
             error += max(abs(s - c * self.scale) for s, c, _ in scaled)
@@ -405,6 +472,8 @@ class Builder:
             family()
         for kind in (self.area_terms, self.pair_terms, self.conflict_terms, self.programme_terms):
             kind()
+        if not self.opt.textbook:
+            self.floor_cuts()
         for earlier in self.p.rules.differ:
             self.differ_from(earlier, self.p.rules.min_difference)
         self.objective()
@@ -418,13 +487,18 @@ class Builder:
         }
 
     def hint(self, areas: IntArray) -> None:
+        """A complete hint: the placement's x, y and areas, and every auxiliary variable as it follows."""
         self.model.clear_hints()  # type: ignore[no-untyped-call]
+        seat = Seat(areas)
         for i, v in self.x.items():
             self.model.add_hint(v, int(areas[i].sum() > 0))
         for (i, f), v in self.y.items():
             self.model.add_hint(v, int(areas[i, f] > 0))
         for (i, f), v in self.a.items():
             self.model.add_hint(v, int(areas[i, f]))
+        for var, value in self.derived:  # in creation order: later ones may read earlier ones
+            seat.values[var.index] = value(seat)
+            self.model.add_hint(var, seat.values[var.index])
 
     def exclude_assignment(self, assignment: dict[int, tuple[int, ...]]) -> None:
         """No-good: the same items on the same floors are not an answer again."""
@@ -441,11 +515,13 @@ class Builder:
         overlap: list[cp_model.IntVar] = []
         for (i, f), var in self.a.items():
             if areas[i, f] > 0:
-                o = model.new_int_var(0, int(areas[i, f]), f"o{i}_{f}_{len(overlap)}")
+                o = self.derive(model.new_int_var(0, int(areas[i, f]), f"o{i}_{f}_{len(overlap)}"),
+                                lambda st, i=i, f=f, cap=int(areas[i, f]): min(int(st.areas[i, f]), cap))
                 model.add_min_equality(o, [var, int(areas[i, f])])
                 overlap.append(o)
         let = sum(self.a.values())
-        bigger = model.new_int_var(0, int(self.p.cap.sum()), f"M{total}_{len(overlap)}")
+        bigger = self.derive(model.new_int_var(0, int(self.p.cap.sum()), f"M{total}_{len(overlap)}"),
+                             lambda st: max(int(st.areas.sum()), total))
         model.add_max_equality(bigger, [let, total])
         keep = Fraction(1.0 - share).limit_denominator(1000)
         model.add(keep.denominator * sum(overlap) <= keep.numerator * bigger)
@@ -455,6 +531,7 @@ def _parameters(solver: cp_model.CpSolver, options: ExactOptions) -> None:
     params = solver.parameters
     params.num_workers = options.workers
     params.random_seed = options.seed
+    params.repair_hint = True  # the search's answer sets x, y and a; CP-SAT completes the rest
     if options.workers == 1:
         params.linearization_level = 2
 
