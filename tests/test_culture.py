@@ -60,15 +60,15 @@ def parkwijk() -> NeighbourhoodProfile:
     )
 
 
-def _floor(level: int, front: bool = False) -> dict[str, Any]:
-    return {"level": level, "area": 200, "free_height": 4, "floor_load": 5, "depth": 14, "street_frontage": front}
+def _floor(level: int, front: bool = False, area: int = 200) -> dict[str, Any]:
+    return {"level": level, "area": area, "free_height": 4, "floor_load": 5, "depth": 14, "street_frontage": front}
 
 
 def parkhuis(dna: dict[str, float] | None = None) -> Building:
     return Building(
         id="parkhuis",
         name="Parkhuis",
-        floors=[_floor(0, True), _floor(1), _floor(2)],
+        floors=[_floor(0, True, 250), _floor(1), _floor(2, area=150)],  # the programme leaves 100 m² on level 0
         permitted_functions=["assembly", "sport", "office", "healthcare", "other"],
         asking_rent=150,
         location={"lat": 52.0, "lon": 4.0, "neighbourhood": "Parkwijk", "dna": dna or {}},
