@@ -166,7 +166,8 @@ def test_fixed_identity_column_refused(column: str) -> None:
 @pytest.mark.parametrize(
     ("field", "cell", "expected"),
     [
-        ("wishes", "green:1; youth club:1", "wish 'youth_club' describes age group (the word 'youth'), a fixed identity"),
+        ("wishes", "green:1; youth club:1",
+         "wish 'youth_club' describes age group (the word 'youth'), a fixed identity"),
         ("objections", "muslim prayer room:1", "objection 'muslim_prayer_room' describes religion"),
         ("helps", "seniors lunch", "activity 'seniors_lunch' describes age group"),
         ("role", "pensioner", "role 'pensioner' describes age group"),
