@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import re
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -345,7 +348,7 @@ def test_swot_hand_worked() -> None:
     ]
     assert result.opportunities[2].text == (
         "candidates in the pool would add more 'culture' (neighbourhood 0.20), but none could come in: "
-        f"Theatre ({THEATRE_NO_ROOM})"
+        f"Theatre [{THEATRE_NO_ROOM}]"
     )
     assert [(it.candidates, round(it.value, 4)) for it in result.threats] == [
         (("gym", "studio"), 0.6667),  # noise 3 next to a tolerance of 1
@@ -431,8 +434,8 @@ def hoekpand() -> tuple[Building, list[Candidate], Programme]:
         _cand("design", "office", {"art": 1.0, "media": 1.0, "entrepreneurship": 0.5}, 80, 120),
         _cand("physio", "healthcare", {"health": 1.0, "sport": 0.5}, 60, 100, visitors_per_day=40),
     ]
-    cands[1] = cands[1].model_copy(update={"name": "Buurtkamer", "activity": "community centre"})
-    cands[4] = cands[4].model_copy(update={"activity": "physiotherapy"})
+    activities = ("cafe", "community centre", "software studio", "design agency", "physiotherapy")
+    cands = [c.model_copy(update={"activity": a}) for c, a in zip(cands, activities, strict=True)]
     prog = programme({"cafe": {0: 120.0}, "buurtkamer": {0: 80.0}, "software": {1: 100.0}, "design": {1: 100.0},
                       "physio": {1: 80.0}}, lettable=500.0)
     return building, cands, prog
@@ -479,7 +482,7 @@ def test_outreach_hand_worked() -> None:
         ("green", 0.1344, ("garden",), (), ()),
     ]
     assert result[0].via == ("food", "culture")
-    assert f"none could come into 100 m² vacant: Theatre ({THEATRE_NO_ROOM})" in result[0].why
+    assert f"none could come into 100 m² vacant: Theatre [{THEATRE_NO_ROOM}]" in result[0].why
     assert "could come into 100 m² vacant: Clinic" in result[1].why
     assert len(outreach(programme(), parkhuis(), parkwijk(), top=1, candidates=pool())) == 1
     assert Outreach.model_validate_json(result.model_dump_json()) == result
@@ -929,3 +932,22 @@ def test_dna_in_unit_interval_with_peak_one(items: list[tuple[str, dict[str, flo
     assert all(0 < v <= 1 for v in dna.values())
     if dna:
         assert max(dna.values()) == 1.0
+
+
+# -- the page itself --------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "culture.md"
+#: A Python block, and the plain block right after it that shows what it prints (if there is one).
+BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```\n(?:\s*^```\n(.*?)^```)?", re.S | re.M)
+
+
+def test_every_python_block_of_the_page_prints_what_the_page_shows() -> None:
+    namespace: dict[str, Any] = {}
+    found = BLOCK.findall(DOCS.read_text(encoding="utf-8"))
+    assert len(found) >= 6
+    for i, (code, shown) in enumerate(found, start=1):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(code, f"docs/culture.md block {i}", "exec"), namespace)
+        if shown:
+            assert printed.getvalue() == shown, f"block {i} of docs/culture.md prints otherwise"

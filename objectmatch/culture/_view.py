@@ -95,9 +95,9 @@ class _View:
         return tuple(self.pool[k].id for k in positions)
 
     def blocked_text(self, blocked: Blocked) -> str:
-        """``Name (why it cannot come in), ...`` for a sentence."""
+        """``Name [why it cannot come in], ...`` for a sentence."""
         name = {c.id: c.name for c in self.pool}
-        return ", ".join(f"{name[cid]} ({why})" for cid, why in blocked)
+        return ", ".join(f"{name[cid]} [{why}]" for cid, why in blocked)
 
 
 def _dna_of(building: Building, profile: NeighbourhoodProfile | None) -> dict[str, float]:
