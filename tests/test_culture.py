@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import math
 import re
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -933,21 +930,3 @@ def test_dna_in_unit_interval_with_peak_one(items: list[tuple[str, dict[str, flo
     if dna:
         assert max(dna.values()) == 1.0
 
-
-# -- the page itself --------------------------------------------------------------------------------
-
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "culture.md"
-#: A Python block, and the plain block right after it that shows what it prints (if there is one).
-BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```\n(?:\s*^```\n(.*?)^```)?", re.S | re.M)
-
-
-def test_every_python_block_of_the_page_prints_what_the_page_shows() -> None:
-    namespace: dict[str, Any] = {}
-    found = BLOCK.findall(DOCS.read_text(encoding="utf-8"))
-    assert len(found) >= 6
-    for i, (code, shown) in enumerate(found, start=1):
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(compile(code, f"docs/culture.md block {i}", "exec"), namespace)
-        if shown:
-            assert printed.getvalue() == shown, f"block {i} of docs/culture.md prints otherwise"

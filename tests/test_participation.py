@@ -107,7 +107,7 @@ def test_strengths_hand_worked_and_equal_to_support() -> None:
     assert strengths.objection_respondents == {"nightlife": 5}
     overall = small().support().query("role == 'all'")
     for row in overall.itertuples(index=False):
-        assert getattr(strengths, row.side)[row.tag] == row.strength
+        assert getattr(strengths, str(row.side))[row.tag] == row.strength
     wider = small(saturation=5.0).strengths()
     assert wider.wish["green"] == -math.expm1(-0.9)
     assert ParticipationStrengths.model_validate_json(strengths.model_dump_json()) == strengths
@@ -380,12 +380,17 @@ def test_participation_docs_run_and_print_what_they_say(capsys: pytest.CaptureFi
     assert namespace["small_round"] == small()  # the docs' table is this file's TABLE
 
 
-def test_every_python_block_of_the_culture_docs_runs() -> None:
+def test_every_python_block_of_the_culture_docs_runs_and_prints_what_it_shows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     blocks = _doc_blocks()
-    assert len(blocks) == 4
+    assert len(blocks) == 6
     namespace: dict[str, Any] = {}
-    for code, _ in blocks:
+    for i, (code, shown) in enumerate(blocks, start=1):
         exec(compile(code, "docs/culture.md", "exec"), namespace)
+        printed = capsys.readouterr().out
+        if shown is not None:
+            assert printed == shown, f"block {i} of docs/culture.md prints otherwise"
     assert namespace["S"].shape == (24, 24)
 
 

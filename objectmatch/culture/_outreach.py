@@ -243,8 +243,26 @@ def outreach(
     ['Run club (hero)']
     """
     rules = _rules(rules, keywords)
-    network = keywords.get("network")
     cons = check_vacancy_inputs(constraints, assess)
+    view, network = _outreach_view(programme, building, profile, candidates, keywords.get("network"), participation)
+    hearts = _hearts(view, rules.max_hearts)
+    if not hearts or rules.top == 0:
+        return Outreach(vacant_area=view.vacant_area, hearts=hearts, targets=())
+    vacancy = Vacancy(building, view.pool, programme.placements, constraints=cons, assess=assess)
+    targets = _targets(view, network, hearts, rules, vacancy)
+    channelled = [_with_channels(t, view, profile, rules.examples) for t in targets]
+    return Outreach(vacant_area=view.vacant_area, hearts=hearts, targets=tuple(channelled))
+
+
+def _outreach_view(
+    programme: Programme,
+    building: Building,
+    profile: NeighbourhoodProfile | None,
+    candidates: Iterable[Candidate] | None,
+    network: IdentityNetwork | None,
+    participation: Participation | None,
+) -> tuple[_View, IdentityNetwork]:
+    """The programme against its pool (or its own identity profile) and the network to rank by."""
     if isinstance(candidates, int):
         raise TypeError("outreach's fourth argument is the pool of candidates; give top= or rules=OutreachRules(top=)")
     own = getattr(programme, "identities", None)  # a programme that carries its identity profile
@@ -261,16 +279,8 @@ def outreach(
     elif not isinstance(network, IdentityNetwork):
         raise TypeError(f"network must be an IdentityNetwork or None, got {type(network).__name__}")
     if candidates is None and isinstance(own, Mapping):
-        view = _view_of_profile(programme, building, own, dna, network.identities, participation)
-    else:
-        view = _view(programme, building, pool, dna, network.identities, participation)
-    hearts = _hearts(view, rules.max_hearts)
-    if not hearts or rules.top == 0:
-        return Outreach(vacant_area=view.vacant_area, hearts=hearts, targets=())
-    vacancy = Vacancy(building, view.pool, programme.placements, constraints=cons, assess=assess)
-    targets = _targets(view, network, hearts, rules, vacancy)
-    channelled = [_with_channels(t, view, profile, rules.examples) for t in targets]
-    return Outreach(vacant_area=view.vacant_area, hearts=hearts, targets=tuple(channelled))
+        return _view_of_profile(programme, building, own, dna, network.identities, participation), network
+    return _view(programme, building, pool, dna, network.identities, participation), network
 
 
 def _rules(rules: OutreachRules | None, keywords: Mapping[str, Any]) -> OutreachRules:

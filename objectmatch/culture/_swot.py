@@ -232,18 +232,20 @@ def swot(
         opportunities += voice["opportunity"]
         threats += voice["threat"]
 
-    def ordered(items: list[SwotItem]) -> tuple[SwotItem, ...]:
-        ranked = sorted(items, key=lambda it: (-it.value, it.identities, it.candidates, it.text))
-        return tuple(ranked if rules.max_items is None else ranked[: rules.max_items])
-
     return Swot(
-        strengths=ordered(strengths),
-        weaknesses=ordered(weaknesses),
-        opportunities=ordered(opportunities),
-        threats=ordered(threats),
+        strengths=_ordered(strengths, rules.max_items),
+        weaknesses=_ordered(weaknesses, rules.max_items),
+        opportunities=_ordered(opportunities, rules.max_items),
+        threats=_ordered(threats, rules.max_items),
         programme_identities={t: float(v) for t, v in zip(view.identities, view.profile, strict=True) if v > 0},
         dna=dict(dna),
     )
+
+
+def _ordered(items: list[SwotItem], max_items: int | None) -> tuple[SwotItem, ...]:
+    """Highest value first (ties by identities, candidates, text); the first ``max_items`` (None: all)."""
+    ranked = sorted(items, key=lambda it: (-it.value, it.identities, it.candidates, it.text))
+    return tuple(ranked if max_items is None else ranked[:max_items])
 
 
 def _identity_items(view: _View, rules: SwotRules) -> tuple[list[SwotItem], list[SwotItem], list[SwotItem]]:
