@@ -14,13 +14,26 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from objectmatch import Building, Candidate, Location, Programme, ScoreBreakdown, Vocabulary, load_example
+from objectmatch import (
+    Building,
+    Candidate,
+    Constraints,
+    Location,
+    Programme,
+    ScoreBreakdown,
+    ScoreModel,
+    Vocabulary,
+    load_example,
+)
+from objectmatch import score as om_score
+from objectmatch._explain import vacancy_reasons
 from objectmatch.culture import (
     Hero,
     IdentityNetwork,
     NeighbourhoodProfile,
     Outreach,
     OutreachChannel,
+    OutreachRules,
     Participation,
     Positioning,
     Ritual,
@@ -35,7 +48,14 @@ from objectmatch.culture import (
     positioning,
     swot,
 )
-from objectmatch.vocabulary import DEFAULT_IDENTITIES, FIXED_IDENTITY_TERMS, fixed_identity_reason, use_vocabulary
+from objectmatch.options import MatchOptions
+from objectmatch.vocabulary import (
+    DEFAULT_IDENTITIES,
+    FIXED_IDENTITY_TERMS,
+    fixed_identity_reason,
+    is_meeting_place,
+    use_vocabulary,
+)
 
 SIX = ("community", "culture", "food", "green", "health", "sport")
 
@@ -60,15 +80,15 @@ def parkwijk() -> NeighbourhoodProfile:
     )
 
 
-def _floor(level: int, front: bool = False) -> dict[str, Any]:
-    return {"level": level, "area": 200, "free_height": 4, "floor_load": 5, "depth": 14, "street_frontage": front}
+def _floor(level: int, front: bool = False, area: int = 200) -> dict[str, Any]:
+    return {"level": level, "area": area, "free_height": 4, "floor_load": 5, "depth": 14, "street_frontage": front}
 
 
 def parkhuis(dna: dict[str, float] | None = None) -> Building:
     return Building(
         id="parkhuis",
         name="Parkhuis",
-        floors=[_floor(0, True), _floor(1), _floor(2)],
+        floors=[_floor(0, True, 250), _floor(1), _floor(2, area=150)],  # the programme leaves 100 m² on level 0
         permitted_functions=["assembly", "sport", "office", "healthcare", "other"],
         asking_rent=150,
         location={"lat": 52.0, "lon": 4.0, "neighbourhood": "Parkwijk", "dna": dna or {}},
@@ -90,8 +110,9 @@ def _cand(cid: str, function: str, identities: dict[str, float], lo: float, hi: 
 
 def pool() -> list[Candidate]:
     return [
-        _cand("cafe", "assembly", {"food": 1.0, "community": 0.5}, 100, 200, noise=2, pioneer=True),
-        _cand("gym", "sport", {"sport": 1.0, "health": 0.5}, 150, 200, noise=3),
+        _cand("cafe", "assembly", {"food": 1.0, "community": 0.5}, 100, 200, noise=2, pioneer=True,
+              visitors_per_day=250),
+        _cand("gym", "sport", {"sport": 1.0, "health": 0.5}, 150, 200, noise=3, visitors_per_day=120),
         _cand("studio", "office", {"culture": 1.0}, 100, 200, noise_tolerance=1),
         _cand("clinic", "healthcare", {"health": 1.0}, 80, 150),
         _cand("garden", "other", {"green": 1.0, "food": 0.5}, 80, 150),
@@ -276,7 +297,35 @@ def test_to_networkx_names_the_carriers() -> None:
     assert graph.nodes["sport"]["carriers"] == 3
 
 
+def test_network_equality_survives_a_json_round_trip() -> None:
+    net = parkwijk().network()
+    assert net == IdentityNetwork.from_profile(parkwijk()) and hash(net) == hash(parkwijk().network())
+    assert net != IdentityNetwork.from_profile(parkwijk(), scale=2.0)
+    assert net != IdentityNetwork.from_profile(parkwijk(), indirect=0.5)
+    assert net != IdentityNetwork.from_profile(parkwijk(), pool())  # more carriers
+    heavier = IdentityNetwork(net.identities, net.incidence * 2.0, carriers=net.carriers)
+    assert net != heavier and (net == "network") is False
+    renamed = IdentityNetwork(net.identities, net.incidence, carriers=[f"x{i}" for i in range(len(net.carriers))])
+    assert net != renamed
+    options = MatchOptions(profile=parkwijk(), network=net)
+    back = MatchOptions.model_validate_json(options.model_dump_json())
+    assert back == options and back.network == net and back.network is not net
+
+
+def test_unplaced_candidates_never_change_a_score() -> None:
+    # the network scoring uses is the place's (profile.network()), not one of the place and the applicants
+    placements = {"cafe": {0: 150}, "gym": {1: 200}, "studio": {2: 150}}
+    tenants_only = om_score(parkhuis(), pool()[:3], placements, profile=parkwijk())
+    whole_pool = om_score(parkhuis(), pool(), placements, profile=parkwijk())
+    assert whole_pool == tenants_only
+    custom = om_score(parkhuis(), pool(), placements, profile=parkwijk(), network=parkwijk().network(pool()))
+    assert custom.components["shared_identity"] > whole_pool.components["shared_identity"]
+
+
 # -- SWOT, positioning, outreach ------------------------------------------------------------------
+
+#: Why the theatre (300 m²) cannot come into the 100 m² the Parkhuis programme leaves on level 0.
+THEATRE_NO_ROOM = "no room: needs 300 m², the most vacant space it may use is 100 m²"
 
 
 def test_swot_hand_worked() -> None:
@@ -288,11 +337,16 @@ def test_swot_hand_worked() -> None:
     ]
     assert [it.candidates for it in result.strengths] == [("gym",), ("cafe",), ("cafe",)]
     assert [(it.identities, round(it.value, 4)) for it in result.weaknesses] == [(("green",), 0.8182)]  # 1 - 2/11
-    assert [(it.identities, it.candidates, round(it.value, 4)) for it in result.opportunities] == [
-        (("culture",), ("theatre",), 1.0),
-        (("green",), ("garden",), 1.0),
-        (("culture",), ("studio",), 0.3),
+    # 100 m² is vacant, all on level 0: the garden (80 m²) could come in, the theatre (300 m²) not
+    assert [(it.identities, it.candidates, it.blocked, round(it.value, 4)) for it in result.opportunities] == [
+        (("green",), ("garden",), (), 1.0),
+        (("culture",), ("studio",), (), 0.3),
+        (("culture",), (), (("theatre", THEATRE_NO_ROOM),), 0.0),
     ]
+    assert result.opportunities[2].text == (
+        "candidates in the pool would add more 'culture' (neighbourhood 0.20), but none could come in: "
+        f"Theatre [{THEATRE_NO_ROOM}]"
+    )
     assert [(it.candidates, round(it.value, 4)) for it in result.threats] == [
         (("gym", "studio"), 0.6667),  # noise 3 next to a tolerance of 1
         (("gym",), 0.4),  # 200 of 500 m² let
@@ -303,7 +357,8 @@ def test_swot_hand_worked() -> None:
     text = str(result)
     assert "**Strengths**" in text and "reinforces 'sport'" in text
     frame = result.to_frame()
-    assert list(frame.columns) == ["kind", "text", "identities", "candidates", "value"] and len(frame) == 9
+    assert list(frame.columns) == ["kind", "text", "identities", "candidates", "blocked", "value"]
+    assert len(frame) == 9 and frame["blocked"][6] == f"theatre: {THEATRE_NO_ROOM}"
     assert Swot.model_validate_json(result.model_dump_json()) == result
 
 
@@ -350,12 +405,62 @@ def test_positioning_hand_worked() -> None:
     pos = positioning(programme(), parkhuis(), pool(), parkwijk())
     assert pos.hearts == pytest.approx({"sport": 0.4, "culture": 0.3, "food": 0.3})
     assert list(pos.hearts) == ["sport", "culture", "food"]
-    assert [(o.level, o.count, o.plinth) for o in pos.overlap_places] == [(0, 2, True), (1, 2, False), (2, 1, False)]
+    # hosts: the cafe (assembly, a meeting place) on level 0, the gym (sport: public) on level 1; the studio
+    # (an office) hosts nobody. Meeting: visitors x identities carried: 250 x 2 and 120 x 2 (health 0.5 counts).
+    got = [(o.level, o.tenants, o.count, o.visitors, o.meeting, o.plinth) for o in pos.overlap_places]
+    assert got == [(0, ("cafe",), 2, 250.0, 500.0, True), (1, ("gym",), 2, 120.0, 240.0, False)]
     assert pos.overlap is not None and pos.overlap.identities == ("community", "food")
     assert pos.pioneers == ("cafe",)
     assert pos.dna_fit == pytest.approx(0.8831, abs=5e-5)
-    assert "3 hearts" in pos.summary and "level 0 (plinth)" in pos.summary and "Cafe (level 0)" in str(pos)
+    assert "3 hearts" in pos.summary and "level 0 (plinth), where 2 identities meet" in pos.summary
+    assert "250 visitors a day" in pos.summary and "Cafe (level 0)" in str(pos)
     assert Positioning.model_validate_json(pos.model_dump_json()) == pos
+
+
+def hoekpand() -> tuple[Building, list[Candidate], Programme]:
+    """docs/culture.md section 5: a cafe and a community room on the street, offices and a physio above."""
+    building = Building(
+        id="hoekpand", name="Hoekpand", floors=[_floor(0, True, 200), _floor(1, area=300)],
+        permitted_functions=["assembly", "office", "healthcare"], asking_rent=150,
+        location={"lat": 52.0, "lon": 4.0, "neighbourhood": "Parkwijk"},
+    )
+    cands = [
+        _cand("cafe", "assembly", {"food": 1.0, "community": 0.5}, 100, 150, visitors_per_day=180),
+        _cand("buurtkamer", "assembly", {"community": 1.0, "culture": 0.5}, 60, 100, visitors_per_day=60),
+        _cand("software", "office", {"tech": 1.0, "knowledge": 0.5, "media": 0.25}, 80, 120, visitors_per_day=10),
+        _cand("design", "office", {"art": 1.0, "media": 1.0, "entrepreneurship": 0.5}, 80, 120),
+        _cand("physio", "healthcare", {"health": 1.0, "sport": 0.5}, 60, 100, visitors_per_day=40),
+    ]
+    activities = ("cafe", "community centre", "software studio", "design agency", "physiotherapy")
+    cands = [c.model_copy(update={"activity": a}) for c, a in zip(cands, activities, strict=True)]
+    prog = programme({"cafe": {0: 120.0}, "buurtkamer": {0: 80.0}, "software": {1: 100.0}, "design": {1: 100.0},
+                      "physio": {1: 80.0}}, lettable=500.0)
+    return building, cands, prog
+
+
+def test_overlap_place_is_where_identities_meet_through_public_and_meeting_tenants() -> None:
+    building, cands, prog = hoekpand()
+    pos = positioning(prog, building, cands)
+    # Level 1 holds seven distinct identities against level 0's three, but its offices are neither public nor
+    # meeting places: only the physio (healthcare, public) hosts there. Level 0: 180 x 2 + 60 x 2 = 480.
+    got = [(o.level, o.tenants, o.identities, o.visitors, o.meeting) for o in pos.overlap_places]
+    assert got == [
+        (0, ("cafe", "buurtkamer"), ("community", "culture", "food"), 240.0, 480.0),
+        (1, ("physio",), ("health", "sport"), 40.0, 80.0),
+    ]
+    assert pos.overlap is not None and pos.overlap.level == 0 and pos.overlap.plinth
+    assert "level 0 (plinth), where 3 identities meet (community, culture, food) through Cafe, Buurtkamer, " \
+           "240 visitors a day" in pos.summary
+
+
+def test_overlap_place_splits_a_hosts_visitors_by_area_and_needs_a_host() -> None:
+    building, cands, _ = hoekpand()
+    cafe = cands[0].model_copy(update={"max_floors": 2})
+    prog = programme({"cafe": {0: 90.0, 1: 30.0}, "software": {1: 100.0}}, lettable=500.0)
+    places = positioning(prog, building, [cafe, *cands[1:]]).overlap_places
+    assert [(o.level, o.visitors, o.meeting) for o in places] == [(0, 135.0, 270.0), (1, 45.0, 90.0)]
+    offices = positioning(programme({"software": {1: 100.0}, "design": {1: 100.0}}), building, cands)
+    assert offices.overlap is None and "no place where identities meet" in offices.summary
 
 
 def test_identity_profile_hand_worked() -> None:
@@ -366,18 +471,81 @@ def test_identity_profile_hand_worked() -> None:
 
 def test_outreach_hand_worked() -> None:
     result = outreach(programme(), parkhuis(), parkwijk(), candidates=pool())
-    assert result.vacant_area == pytest.approx(100.0)
-    got = [(t.identity, round(t.strength, 4), t.candidates) for t in result]
-    assert got == [("community", 0.4048, ()), ("health", 0.1946, ("clinic",)), ("green", 0.1344, ("garden",))]
+    assert result.vacant_area == pytest.approx(100.0) and not result.full
+    got = [(t.identity, round(t.strength, 4), t.candidates, t.blocked, t.next_in_line) for t in result]
+    assert got == [
+        ("community", 0.4048, (), (("theatre", THEATRE_NO_ROOM),), ()),
+        ("health", 0.1946, ("clinic",), (), ()),
+        ("green", 0.1344, ("garden",), (), ()),
+    ]
     assert result[0].via == ("food", "culture")
+    assert f"none could come into 100 m² vacant: Theatre [{THEATRE_NO_ROOM}]" in result[0].why
+    assert "could come into 100 m² vacant: Clinic" in result[1].why
     assert len(outreach(programme(), parkhuis(), parkwijk(), top=1, candidates=pool())) == 1
     assert Outreach.model_validate_json(result.model_dump_json()) == result
     assert "100 m² vacant" in str(result) and list(result.to_frame()["identity"]) == ["community", "health", "green"]
+    assert result.to_frame()["blocked"][0] == f"theatre: {THEATRE_NO_ROOM}"
+
+
+def test_outreach_with_nothing_vacant_names_the_next_in_line() -> None:
+    full = programme({"cafe": {0: 250.0}, "gym": {1: 200.0}, "studio": {2: 150.0}})
+    result = outreach(full, parkhuis(), parkwijk(), candidates=pool())
+    assert result.full and result.vacant_area == 0.0
+    # were the building empty, the clinic and the garden could come in; the theatre (300 m²) fits no floor
+    got = [(t.identity, t.candidates, t.next_in_line, t.blocked) for t in result]
+    assert got == [
+        ("community", (), (), (("theatre", "no room: needs 300 m², the most vacant space it may use is 250 m²"),)),
+        ("health", (), ("clinic",), ()),
+        ("green", (), ("garden",), ()),
+    ]
+    assert "nothing is vacant; next in line if space comes free: Clinic" in result[1].why
+    assert "nothing is vacant, and none could come in if space came free: Theatre" in result[0].why
+    assert str(result).startswith("Outreach: nothing is vacant; the networks to approach when space comes free")
+    assert Outreach.model_validate_json(result.model_dump_json()) == result
+
+
+def test_outreach_names_no_candidate_the_rules_keep_out() -> None:
+    # the clinic cannot pay 70 % of the asking rent (150), the garden needs the ground floor: with the ground
+    # floor let in full, only level 2 (50 m²) is vacant
+    cands = [c.model_copy(update={"max_rent": 100.0, "area_min": 40}) if c.id == "clinic" else c for c in pool()]
+    cands = [c.model_copy(update={"needs_ground_floor": True, "area_min": 40}) if c.id == "garden" else c
+             for c in cands]
+    prog = programme({"cafe": {0: 250.0}, "gym": {1: 200.0}, "studio": {2: 100.0}})
+    result = {t.identity: t for t in outreach(prog, parkhuis(), parkwijk(), candidates=cands)}
+    assert result["health"].candidates == () and result["green"].candidates == ()
+    (clinic, why_clinic), = result["health"].blocked
+    (garden, why_garden), = result["green"].blocked
+    assert clinic == "clinic" and why_clinic.startswith("can pay at most 100 EUR/m²/yr")
+    # the garden needs the ground floor, which is let in full; level 2's 50 m² it may not use
+    assert garden == "garden" and why_garden == "no room: needs 40 m², the most vacant space it may use is 0 m²"
+    lenient = outreach(prog, parkhuis(), parkwijk(), candidates=cands, constraints=Constraints(max_discount=0.5))
+    assert {t.identity: t.candidates for t in lenient}["health"] == ("clinic",)  # 100 >= 50 % of 150
+
+
+def test_outreach_rules_and_keywords() -> None:
+    by_rules = outreach(programme(), parkhuis(), parkwijk(), pool(), rules=OutreachRules(top=2, examples=0))
+    by_keywords = outreach(programme(), parkhuis(), parkwijk(), candidates=pool(), top=2, examples=0)
+    assert by_rules == by_keywords and len(by_rules) == 2
+    assert all(t.candidates == () and "reach it through" not in t.why for t in by_rules)
+    overridden = outreach(programme(), parkhuis(), parkwijk(), pool(), rules=OutreachRules(top=2), top=1)
+    assert len(overridden) == 1
+    with pytest.raises(TypeError, match="unexpected keyword argument 'topp'"):
+        outreach(programme(), parkhuis(), parkwijk(), pool(), topp=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="fourth argument is the pool"):
+        outreach(programme(), parkhuis(), parkwijk(), 3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"OutreachRules\.max_hearts"):
+        OutreachRules(max_hearts=0)
+    with pytest.raises(ValueError, match=r"OutreachRules\.top"):
+        OutreachRules(top=True)
+    with pytest.raises(TypeError, match="constraints must be a Constraints"):
+        outreach(programme(), parkhuis(), parkwijk(), pool(), constraints={"max_discount": 0.5})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="assess must be True or False"):
+        swot(programme(), parkhuis(), pool(), parkwijk(), assess="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="network must be an IdentityNetwork"):
+        outreach(programme(), parkhuis(), parkwijk(), pool(), network="x")  # type: ignore[arg-type]
 
 
 def test_outreach_edges() -> None:
-    full = programme({"cafe": {0: 200.0}, "gym": {1: 200.0}, "studio": {2: 200.0}})
-    assert len(outreach(full, parkhuis(), parkwijk(), candidates=pool())) == 0
     with pytest.raises(ValueError, match="pass candidates"):
         outreach(programme(), parkhuis(), parkwijk())
     # a programme that carries its own identity profile needs no pool (no example candidates then)
@@ -386,9 +554,34 @@ def test_outreach_edges() -> None:
     alone = outreach(carrying, parkhuis(), parkwijk(), network=network)
     with_pool = outreach(programme(), parkhuis(), parkwijk(), candidates=pool())
     assert [(t.identity, t.strength) for t in alone] == [(t.identity, t.strength) for t in with_pool]
-    assert all(t.candidates == () for t in alone)
+    assert all(t.candidates == () and t.blocked == () for t in alone)
     with pytest.raises(ValueError, match="top"):
         outreach(programme(), parkhuis(), parkwijk(), top=-1, candidates=pool())
+
+
+def test_swot_noise_threats_read_the_score_model() -> None:
+    # default table: (noise - tolerance) / 3 -- the gym (3) next to the studio (tolerates 1): 2/3
+    base = [(it.candidates, round(it.value, 4)) for it in swot(programme(), parkhuis(), pool()).threats]
+    assert base == [(("gym", "studio"), 0.6667), (("gym",), 0.4)]
+    table = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0.9, 0, 0.5], [0, 0.25, 0, 0.1]]  # [noise][tolerance]
+    rules = SwotRules(score_model=ScoreModel(noise_conflict=table))
+    threats = [(it.candidates, it.value) for it in swot(programme(), parkhuis(), pool(), rules=rules).threats]
+    # cafe (2) next to gym (tolerates 3): 0.5; gym (3) next to studio (1): 0.25, next to cafe (3): 0.1;
+    # cafe (2) and studio (1) would give 0.9 but levels 0 and 2 are not near
+    assert threats == [(("cafe", "gym"), 0.5), (("gym",), 0.4), (("gym", "studio"), 0.25), (("gym", "cafe"), 0.1)]
+    with pytest.raises(TypeError, match=r"SwotRules\.score_model"):
+        SwotRules(score_model={"same_floor": 1.0})  # type: ignore[arg-type]
+
+
+def test_swot_near_is_by_level_not_by_floor_order() -> None:
+    # levels 0 and 2 with no level 1 between them are not near, as in the scorer
+    gap = Building(id="gap", name="Gap", floors=[_floor(0, True), _floor(2)], permitted_functions=["sport", "office"],
+                   asking_rent=150, location={"lat": 52.0, "lon": 4.0, "neighbourhood": "Parkwijk"})
+    prog = programme({"gym": {0: 150.0}, "studio": {2: 150.0}})
+    assert not [it for it in swot(prog, gap, pool()).threats if it.text.startswith("noise")]
+    near = programme({"gym": {0: 150.0}, "studio": {0: 50.0}})
+    (noise,) = [it for it in swot(near, gap, pool()).threats if it.text.startswith("noise")]
+    assert noise.text == "noise: Gym (noise 3) is on the same floor as Studio (tolerates 1)"
 
 
 # -- the participation round in SWOT and outreach ------------------------------------------------
@@ -625,7 +818,67 @@ def test_swot_positioning_outreach_invariants(
     strengths = [t.strength for t in targets]
     assert strengths == sorted(strengths, reverse=True) and all(0 < s <= 1 for s in strengths)
     assert not set(pos.hearts) & {t.identity for t in targets}
+    meeting = [o.meeting for o in pos.overlap_places]
+    assert meeting == sorted(meeting, reverse=True) and all(m >= 0 for m in meeting)
+    hosts = {c.id for c in cands if c.is_public or is_meeting_place(c.activity)}
+    assert all(set(o.tenants) <= hosts & set(prog.placements) for o in pos.overlap_places)
     assert frozen == ([c.model_dump() for c in cands], prog.model_dump(), profile.model_dump())
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> tuple[Programme, list[Candidate], Constraints, Participation]:
+    """Parkhuis, a pool some of which the rules keep out (retail is not permitted, low budgets, the ground
+    floor), and a programme that may fill floors to the last m²."""
+    cands = []
+    for i in range(draw(st.integers(1, 8))):
+        lo = draw(st.integers(20, 200))
+        cands.append(_cand(
+            f"c{i}", draw(st.sampled_from(["office", "assembly", "sport", "retail", "healthcare"])),
+            draw(st.dictionaries(st.sampled_from(SIX), weights, min_size=1, max_size=3)), lo, lo + 50,
+            max_rent=draw(st.sampled_from([None, None, 90.0, 120.0])),
+            needs_ground_floor=draw(st.sampled_from([False, False, True])),
+            max_floors=draw(st.integers(1, 2)),
+        ))
+    room = {0: 250.0, 1: 200.0, 2: 150.0}
+    placements: dict[str, dict[int, float]] = {}
+    for i in draw(st.lists(st.integers(0, len(cands) - 1), unique=True, max_size=len(cands))):
+        level = draw(st.integers(0, 2))
+        area = float(draw(st.integers(0, int(room[level]))))
+        if area > 0:
+            placements[f"c{i}"] = {level: area}
+            room[level] -= area
+    if draw(st.sampled_from([False, True])):  # let the rest: nothing vacant
+        for level, left in room.items():
+            if left > 0:
+                cands.append(_cand(f"fill{level}", "office", {}, 1, int(left)))
+                placements[f"fill{level}"] = {level: left}
+    constraints = Constraints(max_discount=draw(st.sampled_from([0.1, 0.3, 0.5])))
+    rows = [{"respondent": f"r{k}", "role": "resident", "wishes": draw(st.dictionaries(st.sampled_from(SIX), weights,
+                                                                                        max_size=2))}
+            for k in range(draw(st.integers(0, 6)))]
+    return programme(placements), cands, constraints, Participation(responses=rows, min_count=1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(crowded())
+def test_opportunities_and_outreach_never_name_a_candidate_the_rules_keep_out(
+    scenario: tuple[Programme, list[Candidate], Constraints, Participation],
+) -> None:
+    prog, cands, cons, voice = scenario
+    building = parkhuis()
+    now = vacancy_reasons(building, cands, prog.placements, constraints=cons)
+    if_free = vacancy_reasons(building, cands, {}, constraints=cons)
+    result = swot(prog, building, cands, parkwijk(), participation=voice, constraints=cons)
+    for item in result.opportunities:
+        assert all(c in prog.placements or now[c] is None for c in item.candidates), item
+        assert all(now[c] == why for c, why in item.blocked), item
+    reach = outreach(prog, building, parkwijk(), cands, rules=OutreachRules(top=6), constraints=cons)
+    for target in reach:
+        assert all(now[c] is None for c in target.candidates), target
+        assert all(if_free[c] is None for c in target.next_in_line), target
+        judge = if_free if reach.full else now
+        assert all(judge[c] == why for c, why in target.blocked), target
+        assert not target.next_in_line or (reach.full and not target.candidates)
 
 
 round_rows = st.lists(
@@ -676,3 +929,4 @@ def test_dna_in_unit_interval_with_peak_one(items: list[tuple[str, dict[str, flo
     assert all(0 < v <= 1 for v in dna.values())
     if dna:
         assert max(dna.values()) == 1.0
+

@@ -107,7 +107,7 @@ def test_strengths_hand_worked_and_equal_to_support() -> None:
     assert strengths.objection_respondents == {"nightlife": 5}
     overall = small().support().query("role == 'all'")
     for row in overall.itertuples(index=False):
-        assert getattr(strengths, row.side)[row.tag] == row.strength
+        assert getattr(strengths, str(row.side))[row.tag] == row.strength
     wider = small(saturation=5.0).strengths()
     assert wider.wish["green"] == -math.expm1(-0.9)
     assert ParticipationStrengths.model_validate_json(strengths.model_dump_json()) == strengths
@@ -166,7 +166,8 @@ def test_fixed_identity_column_refused(column: str) -> None:
 @pytest.mark.parametrize(
     ("field", "cell", "expected"),
     [
-        ("wishes", "green:1; youth club:1", "wish 'youth_club' describes age group, a fixed identity"),
+        ("wishes", "green:1; youth club:1",
+         "wish 'youth_club' describes age group (the word 'youth'), a fixed identity"),
         ("objections", "muslim prayer room:1", "objection 'muslim_prayer_room' describes religion"),
         ("helps", "seniors lunch", "activity 'seniors_lunch' describes age group"),
         ("role", "pensioner", "role 'pensioner' describes age group"),
@@ -379,12 +380,17 @@ def test_participation_docs_run_and_print_what_they_say(capsys: pytest.CaptureFi
     assert namespace["small_round"] == small()  # the docs' table is this file's TABLE
 
 
-def test_every_python_block_of_the_culture_docs_runs() -> None:
+def test_every_python_block_of_the_culture_docs_runs_and_prints_what_it_shows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     blocks = _doc_blocks()
-    assert len(blocks) == 4
+    assert len(blocks) == 6
     namespace: dict[str, Any] = {}
-    for code, _ in blocks:
+    for i, (code, shown) in enumerate(blocks, start=1):
         exec(compile(code, "docs/culture.md", "exec"), namespace)
+        printed = capsys.readouterr().out
+        if shown is not None:
+            assert printed == shown, f"block {i} of docs/culture.md prints otherwise"
     assert namespace["S"].shape == (24, 24)
 
 

@@ -18,7 +18,7 @@ The formulas, a worked example and the monotonicity proof are in ``docs/culture.
 from __future__ import annotations
 
 from objectmatch.culture._common import CARRIES
-from objectmatch.culture._outreach import Outreach, OutreachChannel, OutreachTarget, outreach
+from objectmatch.culture._outreach import Outreach, OutreachChannel, OutreachRules, OutreachTarget, outreach
 from objectmatch.culture._positioning import OverlapPlace, Positioning, positioning
 from objectmatch.culture._swot import Swot, SwotItem, SwotRules, swot
 from objectmatch.culture._view import identity_profile
@@ -44,6 +44,7 @@ __all__ = [
     "NeighbourhoodProfile",
     "Outreach",
     "OutreachChannel",
+    "OutreachRules",
     "OutreachTarget",
     "OverlapPlace",
     "Participation",

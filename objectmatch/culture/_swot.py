@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
 
+from objectmatch._engine.terms import ScoreModel
+from objectmatch.constraints import Constraints
 from objectmatch.culture._common import CARRIES, _Model
-from objectmatch.culture._view import _dna_of, _ranked, _Side, _tenant_carriers, _View, _view, _Voice
+from objectmatch.culture._vacancy import Blocked, Vacancy, check_vacancy_inputs
+from objectmatch.culture._view import (
+    _dna_of,
+    _offer_text,
+    _placeable,
+    _ranked,
+    _Side,
+    _tenant_carriers,
+    _View,
+    _view,
+    _Voice,
+)
 from objectmatch.culture.participation import Participation, saturate
 from objectmatch.culture.profile import NeighbourhoodProfile
 from objectmatch.models import Building, Candidate
@@ -25,14 +38,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SwotKind = Literal["strength", "weakness", "opportunity", "threat"]
 
+#: The scorer's "near" (``objectmatch._engine.scorer.term_arrays`` and ``ArrayProblem.adjacent``): two
+#: floors whose levels are at most this far apart. ``terms.py`` has no name for it yet.
+_NEAR_LEVELS = 1
+
 
 class SwotItem(_Model):
-    """One SWOT finding: what it says, the identities and candidates behind it, and its number."""
+    """One SWOT finding: what it says, the identities and candidates behind it, and its number.
+
+    An opportunity that names pool candidates names only those that could come into the vacant
+    space; ``blocked`` lists the others it would have named, each with the reason it cannot.
+    """
 
     kind: SwotKind
     text: str
     identities: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
+    blocked: tuple[tuple[str, str], ...] = Field(
+        default=(), description="(candidate id, why it cannot come into the vacant space)"
+    )
     value: float
 
     @field_validator("identities")
@@ -44,7 +68,7 @@ class SwotItem(_Model):
 
 @dataclass(frozen=True)
 class SwotRules:
-    """Thresholds of :func:`swot` (all shares and strengths in [0, 1]).
+    """Thresholds of :func:`swot` (all shares and strengths in [0, 1]) and the score's data it reads.
 
     ``present``: a neighbourhood identity is a quality when its DNA is at least this;
     ``absent``: the neighbourhood lacks an identity when its DNA is below this;
@@ -52,8 +76,10 @@ class SwotRules:
     ``carries``: a pool candidate would add an identity when its weight is at least this;
     ``identity_share``, ``function_share``, ``tenant_share``: over-concentration thresholds on the
     programme's identity mass, let area per function and let area per tenant;
-    ``examples``: how many candidates an opportunity names at most;
-    ``max_items``: keep at most this many items per quadrant, highest value first (None: all).
+    ``examples``: how many candidates an opportunity names at most (and how many it lists as blocked);
+    ``max_items``: keep at most this many items per quadrant, highest value first (None: all);
+    ``score_model``: the score's data (:class:`~objectmatch.ScoreModel`); the noise threat reads its
+    ``noise_conflict`` table, so a custom table changes the threats as it changes the score.
     """
 
     present: float = 0.5
@@ -65,6 +91,7 @@ class SwotRules:
     tenant_share: float = 0.4
     examples: int = 3
     max_items: int | None = None
+    score_model: ScoreModel = field(default_factory=ScoreModel)
 
     def __post_init__(self) -> None:
         for name in ("present", "absent", "adds", "carries", "identity_share", "function_share", "tenant_share"):
@@ -75,6 +102,8 @@ class SwotRules:
             raise ValueError(f"SwotRules.examples must be at least 1, got {self.examples!r}")
         if self.max_items is not None and self.max_items < 0:
             raise ValueError(f"SwotRules.max_items must be None or 0 or more, got {self.max_items!r}")
+        if not isinstance(self.score_model, ScoreModel):
+            raise TypeError(f"SwotRules.score_model must be a ScoreModel, got {type(self.score_model).__name__}")
 
 
 class Swot(_Model):
@@ -96,7 +125,8 @@ class Swot(_Model):
         return (*self.strengths, *self.weaknesses, *self.opportunities, *self.threats)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per item: kind, text, identities, candidates (comma-separated) and value."""
+        """One row per item: kind, text, identities, candidates (comma-separated), blocked
+        (``id: reason`` joined by ``; ``) and value."""
         import pandas as pd
 
         rows = [
@@ -105,11 +135,12 @@ class Swot(_Model):
                 "text": it.text,
                 "identities": ", ".join(it.identities),
                 "candidates": ", ".join(it.candidates),
+                "blocked": "; ".join(f"{cid}: {why}" for cid, why in it.blocked),
                 "value": it.value,
             }
             for it in self.items
         ]
-        return pd.DataFrame(rows, columns=["kind", "text", "identities", "candidates", "value"])
+        return pd.DataFrame(rows, columns=["kind", "text", "identities", "candidates", "blocked", "value"])
 
     def to_markdown(self) -> str:
         """The four quadrants as Markdown lists."""
@@ -128,6 +159,8 @@ class Swot(_Model):
         return self.to_markdown()
 
 
+
+
 def swot(
     programme: Programme,
     building: Building,
@@ -136,6 +169,8 @@ def swot(
     *,
     rules: SwotRules | None = None,
     participation: Participation | None = None,
+    constraints: Constraints | None = None,
+    assess: bool = True,
 ) -> Swot:
     """SWOT of ``programme`` against its neighbourhood (``profile``, else ``building.location.dna``).
 
@@ -146,21 +181,27 @@ def swot(
     * weaknesses: ``d < absent`` and ``p < adds`` (missing, and the programme does not add it), value the
       lack ``1 - d``;
     * opportunities: ``d < absent`` and ``p >= adds`` (the programme adds a missing quality), value ``p``;
-      and per missing identity, pool candidates outside the programme with weight ``>= carries``, value
-      the highest weight;
+      and per missing identity carried (weight ``>= carries``) by pool candidates outside the programme,
+      up to ``examples`` of them that could come into the vacant space, value the highest weight among
+      those (0 when none can); up to ``examples`` carriers that cannot are listed apart (``blocked``),
+      each with the reason;
     * threats: one identity holding ``>= identity_share`` of the programme's identity mass; one function
       ``>= function_share`` of the let area; one tenant ``>= tenant_share`` of the let area; incompatible
-      tenants; a tenant's noise above a neighbour's tolerance on the same or an adjacent floor, value
-      ``(noise - tolerance) / 3``.
+      tenants; a tenant's noise against a near neighbour's tolerance (same or adjacent level, the
+      scorer's "near"), value the score model's ``noise_conflict[noise][tolerance]`` when above 0.
+
+    Whether a candidate could come in is :func:`objectmatch._explain.vacancy_reasons` under
+    ``constraints`` (default ``Constraints()``: floor fit, zoning, rent within the largest discount,
+    exclusive functions, room) with the hard-side assessment when ``assess``.
 
     With a ``participation`` round (:class:`Participation`), its reported wishes and objections
     (:meth:`Participation.strengths`: ``min_count`` respected) are read against the tenants: a tag
     is present when a tenant carries it with a match ``>= carries``
     (:meth:`ParticipationStrengths.match_matrix`). A wish present is a strength, a wish missing
-    an opportunity (naming up to ``examples`` pool candidates that would meet it), an objection
-    present a threat, each with its respondent count in the text and the round's strength as
-    value; a tenant whose activity volunteers offered to help run (:meth:`Participation.carries`)
-    is a strength, value ``1 - exp(-volunteers / saturation)``.
+    an opportunity (naming up to ``examples`` pool candidates that would meet it and could come in,
+    the others blocked), an objection present a threat, each with its respondent count in the text
+    and the round's strength as value; a tenant whose activity volunteers offered to help run
+    (:meth:`Participation.carries`) is a strength, value ``1 - exp(-volunteers / saturation)``.
 
     Within a quadrant items are sorted by value (highest first). See docs/culture.md.
 
@@ -175,93 +216,88 @@ def swot(
     >>> print(swot(p, building, []).weaknesses[0].text)
     the neighbourhood lacks 'green' (DNA 0.10) and the programme does not add it
     """
-    rules = rules or SwotRules()
+    rules = rules if rules is not None else SwotRules()
+    if not isinstance(rules, SwotRules):
+        raise TypeError(f"rules must be a SwotRules or None, got {type(rules).__name__}")
+    cons = check_vacancy_inputs(constraints, assess)
     dna = _dna_of(building, profile)
     view = _view(programme, building, candidates, dna, participation=participation)
+    vacancy = Vacancy(building, view.pool, programme.placements, constraints=cons, assess=assess)
     strengths, weaknesses, opportunities = _identity_items(view, rules)
-    threats = _threats(view, building, rules)
+    opportunities += _pool_items(view, rules, vacancy)
+    threats = _concentration_threats(view, rules) + _pair_threats(view, building, rules.score_model)
     if view.voice is not None:
-        voice = _voice_items(view, view.voice, rules)
+        voice = _voice_items(view, view.voice, rules, vacancy)
         strengths += voice["strength"]
         opportunities += voice["opportunity"]
         threats += voice["threat"]
 
-    def ordered(items: list[SwotItem]) -> tuple[SwotItem, ...]:
-        ranked = sorted(items, key=lambda it: (-it.value, it.identities, it.candidates, it.text))
-        return tuple(ranked if rules.max_items is None else ranked[: rules.max_items])
-
     return Swot(
-        strengths=ordered(strengths),
-        weaknesses=ordered(weaknesses),
-        opportunities=ordered(opportunities),
-        threats=ordered(threats),
+        strengths=_ordered(strengths, rules.max_items),
+        weaknesses=_ordered(weaknesses, rules.max_items),
+        opportunities=_ordered(opportunities, rules.max_items),
+        threats=_ordered(threats, rules.max_items),
         programme_identities={t: float(v) for t, v in zip(view.identities, view.profile, strict=True) if v > 0},
         dna=dict(dna),
     )
 
 
+def _ordered(items: list[SwotItem], max_items: int | None) -> tuple[SwotItem, ...]:
+    """Highest value first (ties by identities, candidates, text); the first ``max_items`` (None: all)."""
+    ranked = sorted(items, key=lambda it: (-it.value, it.identities, it.candidates, it.text))
+    return tuple(ranked if max_items is None else ranked[:max_items])
+
+
 def _identity_items(view: _View, rules: SwotRules) -> tuple[list[SwotItem], list[SwotItem], list[SwotItem]]:
     """Strengths, weaknesses and opportunities of the programme's identity against the DNA."""
     d, p = view.dna, view.profile
-    tenant_set = set(view.tenants)
-    outside = [k for k in range(len(view.pool)) if k not in tenant_set]
     strengths: list[SwotItem] = []
     weaknesses: list[SwotItem] = []
     opportunities: list[SwotItem] = []
-
     for j in np.flatnonzero((d >= rules.present) & (p >= rules.adds)).tolist():
         tag, carriers = view.identities[j], _tenant_carriers(view, j, 1e-12)
-        strengths.append(
-            SwotItem(
-                kind="strength",
-                text=f"reinforces '{tag}': neighbourhood {d[j]:.2f}, programme {p[j]:.2f} "
-                f"(through {view.names(carriers)})",
-                identities=(tag,),
-                candidates=tuple(view.pool[k].id for k in carriers),
-                value=float(p[j]),
-            )
-        )
+        text = f"reinforces '{tag}': neighbourhood {d[j]:.2f}, programme {p[j]:.2f} (through {view.names(carriers)})"
+        strengths.append(SwotItem(kind="strength", text=text, identities=(tag,), candidates=view.ids(carriers),
+                                  value=float(p[j])))
     missing = d < rules.absent
     for j in np.flatnonzero(missing & (p < rules.adds)).tolist():
         tag = view.identities[j]
         adds = "does not add it" if p[j] <= 0 else f"adds too little of it ({p[j]:.2f})"
-        weaknesses.append(
-            SwotItem(
-                kind="weakness",
-                text=f"the neighbourhood lacks '{tag}' (DNA {d[j]:.2f}) and the programme {adds}",
-                identities=(tag,),
-                value=float(1.0 - d[j]),
-            )
-        )
+        weaknesses.append(SwotItem(kind="weakness", identities=(tag,), value=float(1.0 - d[j]),
+                                   text=f"the neighbourhood lacks '{tag}' (DNA {d[j]:.2f}) and the programme {adds}"))
     for j in np.flatnonzero(missing & (p >= rules.adds)).tolist():
         tag, carriers = view.identities[j], _tenant_carriers(view, j, 1e-12)
-        opportunities.append(
+        text = (f"adds the missing '{tag}' (neighbourhood {d[j]:.2f}, programme {p[j]:.2f}) "
+                f"through {view.names(carriers)}")
+        opportunities.append(SwotItem(kind="opportunity", text=text, identities=(tag,),
+                                      candidates=view.ids(carriers), value=float(p[j])))
+    return strengths, weaknesses, opportunities
+
+
+def _pool_items(view: _View, rules: SwotRules, vacancy: Vacancy) -> list[SwotItem]:
+    """Opportunities: pool candidates outside the programme that would add a missing identity, named
+    only if they could come into the vacant space; the others listed apart with the reason."""
+    outside = view.outside
+    if not outside:
+        return []
+    out_w = view.weights[outside]
+    items: list[SwotItem] = []
+    for j in np.flatnonzero((view.dna < rules.absent) & (out_w >= rules.carries).any(axis=0)).tolist():
+        tag = view.identities[j]
+        carriers = _ranked(view, j, (outside[r] for r in np.flatnonzero(out_w[:, j] >= rules.carries).tolist()))
+        named, blocked = _placeable(view, vacancy, carriers, rules.examples)
+        lead = f"candidates in the pool would add more '{tag}' (neighbourhood {view.dna[j]:.2f})"
+        items.append(
             SwotItem(
                 kind="opportunity",
-                text=f"adds the missing '{tag}' (neighbourhood {d[j]:.2f}, programme {p[j]:.2f}) "
-                f"through {view.names(carriers)}",
+                text=lead + _offer_text(view, named, blocked),
                 identities=(tag,),
-                candidates=tuple(view.pool[k].id for k in carriers),
-                value=float(p[j]),
+                candidates=view.ids(named),
+                blocked=blocked,
+                value=float(view.weights[named[0], j]) if named else 0.0,
             )
         )
-    if outside:
-        out_w = view.weights[outside]
-        for j in np.flatnonzero(missing & (out_w >= rules.carries).any(axis=0)).tolist():
-            tag = view.identities[j]
-            chosen = _ranked(view, j, (outside[r] for r in np.flatnonzero(out_w[:, j] >= rules.carries).tolist()))
-            chosen = chosen[: rules.examples]
-            opportunities.append(
-                SwotItem(
-                    kind="opportunity",
-                    text=f"candidates in the pool would add more '{tag}' (neighbourhood {d[j]:.2f}): "
-                    f"{view.names(chosen)}",
-                    identities=(tag,),
-                    candidates=tuple(view.pool[k].id for k in chosen),
-                    value=float(view.weights[chosen[0], j]),
-                )
-            )
-    return strengths, weaknesses, opportunities
+    return items
 
 
 def _carrying(side: _Side, column: int, positions: Iterable[int], threshold: float) -> list[int]:
@@ -269,18 +305,15 @@ def _carrying(side: _Side, column: int, positions: Iterable[int], threshold: flo
     return sorted((k for k in positions if side.match[k, column] >= threshold), key=lambda k: -side.match[k, column])
 
 
-def _voice_items(view: _View, voice: _Voice, rules: SwotRules) -> dict[SwotKind, list[SwotItem]]:
+def _voice_items(view: _View, voice: _Voice, rules: SwotRules, vacancy: Vacancy) -> dict[SwotKind, list[SwotItem]]:
     """What a participation round adds: wishes met (strengths) or missed (opportunities), objections
     present (threats), tenants volunteers would help run (strengths). Value: the round's strength."""
     known = frozenset(active_vocabulary().identities)
-    tenant_set = set(view.tenants)
-    outside = [k for k in range(len(view.pool)) if k not in tenant_set]
     items: dict[SwotKind, list[SwotItem]] = {"strength": [], "opportunity": [], "threat": []}
 
-    def item(kind: SwotKind, tag: str, text: str, positions: list[int], value: float) -> None:
-        ids = tuple(view.pool[k].id for k in positions)
+    def item(kind: SwotKind, tag: str, text: str, positions: list[int], value: float, blocked: Blocked = ()) -> None:
         items[kind].append(SwotItem(kind=kind, text=text, identities=(tag,) if tag in known else (),
-                                    candidates=ids, value=value))
+                                    candidates=view.ids(positions), blocked=blocked, value=value))
 
     for j, tag in enumerate(voice.wish.tags):
         heard = f"'{tag}' wished for by {voice.wish.respondents[j]} respondents (strength {voice.wish.strength[j]:.2f})"
@@ -289,10 +322,12 @@ def _voice_items(view: _View, voice: _Voice, rules: SwotRules) -> dict[SwotKind,
             item("strength", tag, f"meets a wish: {heard}, through {view.names(present)}", present,
                  float(voice.wish.strength[j]))
             continue
-        chosen = _carrying(voice.wish, j, outside, rules.carries)[: rules.examples]
-        offer = f"; in the pool: {view.names(chosen)}" if chosen else "; nobody in the pool offers it"
-        item("opportunity", tag, f"a wish the programme misses: {heard}{offer}", chosen,
-             float(voice.wish.strength[j]))
+        named, blocked = _placeable(view, vacancy, _carrying(voice.wish, j, view.outside, rules.carries),
+                                    rules.examples)
+        offer = _offer_text(view, named, blocked, lead="; in the pool: ",
+                            none="; in the pool, but none could come in: ")
+        item("opportunity", tag, f"a wish the programme misses: {heard}{offer or '; nobody in the pool offers it'}",
+             named, float(voice.wish.strength[j]), blocked)
     for j, tag in enumerate(voice.objection.tags):
         present = _carrying(voice.objection, j, view.tenants, rules.carries)
         if present:
@@ -301,14 +336,15 @@ def _voice_items(view: _View, voice: _Voice, rules: SwotRules) -> dict[SwotKind,
                  float(voice.objection.strength[j]))
     for k in view.tenants:
         for group in voice.carried[k]:
-            named = f" ({'; '.join(group.initiatives)})" if group.initiatives else ""
+            named_groups = f" ({'; '.join(group.initiatives)})" if group.initiatives else ""
             item("strength", "", f"carried by the neighbourhood: {group.respondents} respondents offered to help run "
-                 f"'{group.activity}'{named}, the activity of {view.pool[k].name}", [k],
+                 f"'{group.activity}'{named_groups}, the activity of {view.pool[k].name}", [k],
                  saturate(group.respondents, voice.saturation))
     return items
 
 
-def _threats(view: _View, building: Building, rules: SwotRules) -> list[SwotItem]:
+def _concentration_threats(view: _View, rules: SwotRules) -> list[SwotItem]:
+    """Over-concentration of one identity or function, dependence on one tenant."""
     threats: list[SwotItem] = []
     p = view.profile
     mass = float(p.sum())
@@ -316,65 +352,55 @@ def _threats(view: _View, building: Building, rules: SwotRules) -> list[SwotItem
         for j in np.flatnonzero(p / mass >= rules.identity_share).tolist():
             tag, carriers = view.identities[j], _tenant_carriers(view, j, 1e-12)
             share = float(p[j] / mass)
-            threats.append(
-                SwotItem(
-                    kind="threat",
-                    text=f"over-concentration: '{tag}' is {share:.0%} of the programme's identity",
-                    identities=(tag,),
-                    candidates=tuple(view.pool[k].id for k in carriers),
-                    value=share,
-                )
-            )
-    if view.let_area > 0:
-        by_function: dict[str, list[int]] = {}
-        for idx, k in enumerate(view.tenants):
-            by_function.setdefault(view.pool[k].function, []).append(idx)
-        for function, members in sorted(by_function.items()):
-            share = float(view.tenant_area[members].sum() / view.let_area)
-            if share >= rules.function_share:
-                threats.append(
-                    SwotItem(
-                        kind="threat",
-                        text=f"over-concentration: function '{function}' takes {share:.0%} of the let area",
-                        candidates=tuple(view.pool[view.tenants[i]].id for i in members),
-                        value=share,
-                    )
-                )
-        for idx, k in enumerate(view.tenants):
-            share = float(view.tenant_area[idx] / view.let_area)
-            if share >= rules.tenant_share:
-                threats.append(
-                    SwotItem(
-                        kind="threat",
-                        text=f"dependence on one tenant: {view.pool[k].name} takes {share:.0%} of the let area",
-                        candidates=(view.pool[k].id,),
-                        value=share,
-                    )
-                )
-    # Pairs of tenants: a Python loop per programme pair is fine (programmes hold tens of tenants).
-    for x, kx in enumerate(view.tenants):
-        for y, ky in enumerate(view.tenants):
-            a, b = view.pool[kx], view.pool[ky]
-            if x < y and (b.id in a.incompatible or a.id in b.incompatible):
-                threats.append(
-                    SwotItem(
-                        kind="threat",
-                        text=f"conflict: {a.name} and {b.name} are incompatible",
-                        candidates=tuple(sorted((a.id, b.id))),
-                        value=1.0,
-                    )
-                )
-            if x != y and a.noise > b.noise_tolerance:
-                near = min(abs(la - lb) for la in view.tenant_levels[x] for lb in view.tenant_levels[y])
-                if near <= 1:
-                    where = "on the same floor as" if near == 0 else "on a floor next to"
-                    threats.append(
-                        SwotItem(
-                            kind="threat",
-                            text=f"noise: {a.name} (noise {a.noise}) is {where} {b.name} "
-                            f"(tolerates {b.noise_tolerance})",
-                            candidates=(a.id, b.id),
-                            value=(a.noise - b.noise_tolerance) / 3.0,
-                        )
-                    )
+            threats.append(SwotItem(kind="threat", identities=(tag,), candidates=view.ids(carriers), value=share,
+                                    text=f"over-concentration: '{tag}' is {share:.0%} of the programme's identity"))
+    if view.let_area <= 0:
+        return threats
+    by_function: dict[str, list[int]] = {}
+    for idx, k in enumerate(view.tenants):
+        by_function.setdefault(view.pool[k].function, []).append(idx)
+    for function, members in sorted(by_function.items()):
+        share = float(view.tenant_area[members].sum() / view.let_area)
+        if share >= rules.function_share:
+            text = f"over-concentration: function '{function}' takes {share:.0%} of the let area"
+            threats.append(SwotItem(kind="threat", text=text, candidates=view.ids(view.tenants[i] for i in members),
+                                    value=share))
+    for idx, k in enumerate(view.tenants):
+        share = float(view.tenant_area[idx] / view.let_area)
+        if share >= rules.tenant_share:
+            threats.append(SwotItem(kind="threat", candidates=(view.pool[k].id,), value=share,
+                                    text=f"dependence on one tenant: {view.pool[k].name} takes {share:.0%} of the let "
+                                    "area"))
+    return threats
+
+
+def _pair_threats(view: _View, building: Building, model: ScoreModel) -> list[SwotItem]:
+    """Incompatible tenants, and a tenant's noise against a near neighbour's tolerance as the score reads
+    it: ``model.noise_conflict[noise][tolerance]`` for tenants on the same or an adjacent level."""
+    tenants = [view.pool[k] for k in view.tenants]
+    threats: list[SwotItem] = []
+    placed = {c.id: c for c in tenants}
+    for a in tenants:  # a pair is reported once, whoever of the two refuses the other
+        for other in sorted(a.incompatible & placed.keys()):
+            if a.id < other or a.id not in placed[other].incompatible:
+                b = placed[other]
+                threats.append(SwotItem(kind="threat", text=f"conflict: {a.name} and {b.name} are incompatible",
+                                        candidates=tuple(sorted((a.id, b.id))), value=1.0))
+    if len(tenants) < 2:
+        return threats
+    levels = np.asarray(building.levels)
+    on = np.array([[lv in view.tenant_levels[x] for lv in building.levels] for x in range(len(tenants))], dtype=float)
+    near_floors = (np.abs(levels[:, None] - levels[None, :]) <= _NEAR_LEVELS).astype(float)
+    same = on @ on.T > 0
+    near = on @ near_floors @ on.T > 0
+    noise = np.array([c.noise for c in tenants])
+    tolerance = np.array([c.noise_tolerance for c in tenants])
+    conflict = np.asarray(model.noise_conflict, dtype=float)[noise[:, None], tolerance[None, :]]  # x's noise, y's ear
+    np.fill_diagonal(conflict, 0.0)
+    for x, y in zip(*np.nonzero((conflict > 0) & near), strict=True):
+        a, b = tenants[x], tenants[y]
+        where = "on the same floor as" if same[x, y] else "on a floor next to"
+        threats.append(SwotItem(kind="threat", candidates=(a.id, b.id), value=float(conflict[x, y]),
+                                text=f"noise: {a.name} (noise {a.noise}) is {where} {b.name} "
+                                f"(tolerates {b.noise_tolerance})"))
     return threats

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ import numpy as np
 
 from objectmatch.culture._common import _identity
 from objectmatch.culture._tags import activity_tag, tags_match
+from objectmatch.culture._vacancy import Blocked, Vacancy
 from objectmatch.culture.participation import Participation, VolunteerGroup
 from objectmatch.culture.profile import NeighbourhoodProfile
 from objectmatch.models import Building, Candidate, check_unique_ids
@@ -82,6 +83,21 @@ class _View:
         names = [self.pool[k].name for k in positions]
         more = f" and {len(names) - limit} more" if len(names) > limit else ""
         return ", ".join(names[:limit]) + more
+
+    @property
+    def outside(self) -> list[int]:
+        """Pool positions of the candidates that are not in the programme."""
+        tenant_set = set(self.tenants)
+        return [k for k in range(len(self.pool)) if k not in tenant_set]
+
+    def ids(self, positions: Iterable[int]) -> tuple[str, ...]:
+        """Candidate ids of pool positions."""
+        return tuple(self.pool[k].id for k in positions)
+
+    def blocked_text(self, blocked: Blocked) -> str:
+        """``Name [why it cannot come in], ...`` for a sentence."""
+        name = {c.id: c.name for c in self.pool}
+        return ", ".join(f"{name[cid]} [{why}]" for cid, why in blocked)
 
 
 def _dna_of(building: Building, profile: NeighbourhoodProfile | None) -> dict[str, float]:
@@ -224,3 +240,23 @@ def _hearts(view: _View, max_hearts: int) -> dict[str, float]:
         return {}
     order = sorted(np.flatnonzero((p >= 0.5 * p.max()) & (p > 0)).tolist(), key=lambda j: (-p[j], view.identities[j]))
     return {view.identities[j]: float(p[j]) for j in order[:max_hearts]}
+
+
+def _placeable(
+    view: _View, vacancy: Vacancy, positions: Sequence[int], limit: int, *, if_free: bool = False
+) -> tuple[list[int], Blocked]:
+    """Of ``positions`` (best first): the first ``limit`` that could come into the vacant space (or, with
+    ``if_free``, into the building were nothing let), and the first ``limit`` that could not, with why."""
+    named_ids, blocked = vacancy.split(view.ids(positions), limit, if_free=if_free)
+    named = set(named_ids)
+    return [k for k in positions if view.pool[k].id in named], blocked
+
+
+def _offer_text(
+    view: _View, named: Sequence[int], blocked: Blocked, *, lead: str = ": ", none: str = ", but none could come in: "
+) -> str:
+    """``<lead>A, B; cannot come in: C (why)``, or ``<none>C (why)`` when none can, or ``""`` when nobody."""
+    if named:
+        text = f"{lead}{view.names(named)}"
+        return text + (f"; cannot come in: {view.blocked_text(blocked)}" if blocked else "")
+    return f"{none}{view.blocked_text(blocked)}" if blocked else ""

@@ -347,6 +347,31 @@ class IdentityNetwork:
             )
         return graph
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when built from the same data: identities, carriers, incidence, scale and indirect
+        (so a network compares equal to itself after a JSON round trip of the options that carry it).
+
+        Examples
+        --------
+        >>> a = IdentityNetwork.from_carriers([{"sport": 1.0, "health": 0.5}])
+        >>> a == IdentityNetwork(a.identities, a.incidence.toarray(), carriers=a.carriers)
+        True
+        >>> a == IdentityNetwork.from_carriers([{"sport": 1.0, "health": 0.5}], scale=2.0)
+        False
+        """
+        if not isinstance(other, IdentityNetwork):
+            return NotImplemented
+        if (self._identities, self._carriers, self._scale, self._indirect) != (
+            other._identities, other._carriers, other._scale, other._indirect
+        ):
+            return False
+        mine, theirs = self._incidence, other._incidence
+        return bool(mine.shape == theirs.shape and (mine != theirs).nnz == 0)
+
+    def __hash__(self) -> int:
+        # Equal networks share these (incidence entries are compared by __eq__, not hashed).
+        return hash((self._identities, self._carriers, self._scale, self._indirect, self._incidence.shape))
+
     def __repr__(self) -> str:
         return (
             f"IdentityNetwork({len(self._identities)} identities, {len(self._carriers)} carriers, "
