@@ -244,8 +244,9 @@ def vacancy_reasons(
     assess: bool = True,
 ) -> dict[str, str | None]:
     """For every candidate not placed: ``None`` if it could come into the vacant space of ``placements``
-    under the constraints (a floor run it may use, room for its area_min there, no floor it would have to
-    share against the exclusive-function rule), else why not, in one sentence.
+    under the constraints (not excluded, not incompatible with a tenant, max_tenants not reached, a floor
+    run it may use, room for its area_min there, no floor it would have to share against the
+    exclusive-function rule), else why not, in one sentence.
 
     Examples
     --------
@@ -275,8 +276,21 @@ def vacancy_reasons(
             if cid in by_id:
                 fns[lv].add(by_id[cid].function)
     free = np.array([building.floor(lv).area - used[lv] for lv in levels])
+    placed = set(placements)
+    full = cons.max_tenants is not None and len(placed) >= cons.max_tenants
     for i, cand in enumerate(pool):
-        if cand.id not in reasons:
+        if cand.id in reasons:
+            continue
+        refused = sorted(placed & (set(cand.incompatible) | {c.id for c in candidates if cand.id in c.incompatible}
+                                   | {b for a, b in cons.incompatible if a == cand.id}
+                                   | {a for a, b in cons.incompatible if b == cand.id}))
+        if cand.id in cons.exclude:
+            reasons[cand.id] = "excluded by the constraints"
+        elif refused:
+            reasons[cand.id] = f"incompatible with {', '.join(refused)}, who is already in"
+        elif full:
+            reasons[cand.id] = f"the programme already has max_tenants ({cons.max_tenants}) tenants"
+        else:
             reasons[cand.id] = _vacancy(cand, enc.mask[i], free, [fns[lv] for lv in levels], levels, cons)
     return reasons
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from objectmatch._engine.encode import BoolArray, FloatArray, IntArray
 from objectmatch._engine.scorer import TermArrays
-from objectmatch._engine.terms import AREA_COMPONENTS, PAIR_CLASSES, count_component
+from objectmatch._engine.terms import AREA_COMPONENTS, PAIR_CLASSES, count_component, near_floors
 from objectmatch.constraints import min_part
 
 __all__ = ["ArrayProblem", "ProgrammeRules", "from_terms", "overlap_excess"]
@@ -105,8 +105,8 @@ class ArrayProblem:
 
     @property
     def adjacent(self) -> BoolArray:
-        """Floors on the same level or one apart."""
-        return np.asarray(np.abs(self.levels[:, None] - self.levels[None, :]) <= 1)
+        """Floors near each other (:func:`objectmatch._engine.terms.near_floors`)."""
+        return near_floors(self.levels)
 
     @property
     def active(self) -> IntArray:

@@ -27,6 +27,7 @@ from objectmatch._engine.terms import (
     budget_fit,
     count_component,
     floor_reach,
+    near_floors,
     noise_pair_table,
     publicness,
 )
@@ -208,7 +209,7 @@ def term_arrays(enc: Encoded, weights: Weights | None = None, model: ScoreModel 
         pair=pair,
         share=np.asarray(enc.pool.area_min / enc.lettable_area, dtype=float),
         conflict=conflict_matrix(enc.pool, mdl),
-        adjacent=np.asarray(np.abs(levels[:, None] - levels[None, :]) <= 1),
+        adjacent=near_floors(levels),
         heart_eligible=np.asarray(enc.pool.meeting | enc.pool.pioneer),
     )
     for cls_mats in arrays.pair.values():

@@ -57,6 +57,7 @@ __all__ = [
     "budget_fit",
     "count_component",
     "floor_reach",
+    "near_floors",
     "noise_pair_table",
     "publicness",
     "rent_allowed",
@@ -339,6 +340,23 @@ def noise_pair_table(model: ScoreModel) -> FloatArray:
     noise, tol = code // NOISE_LEVELS, code % NOISE_LEVELS
     one_way = table[noise[:, None], tol[None, :]]
     return np.asarray(np.maximum(one_way, one_way.T))
+
+
+#: Two floors are *near* (their tenants neighbours, for conflict and the ``near`` pair class) when their
+#: levels are at most this far apart.
+NEAR_LEVELS = 1
+
+
+def near_floors(levels: Any) -> npt.NDArray[np.bool_]:
+    """Which floors are near which (levels at most ``NEAR_LEVELS`` apart; a floor is near itself).
+
+    Examples
+    --------
+    >>> near_floors(np.array([0, 1, 3])).tolist()
+    [[True, True, False], [True, True, False], [False, False, True]]
+    """
+    lv = np.asarray(levels)
+    return np.asarray(np.abs(lv[:, None] - lv[None, :]) <= NEAR_LEVELS)
 
 
 def count_component(count: int, target: int) -> float:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from objectmatch._engine.terms import ScoreModel
+from objectmatch._engine.terms import ScoreModel, near_floors
 from objectmatch.constraints import Constraints
 from objectmatch.culture._common import CARRIES, _Model
 from objectmatch.culture._vacancy import Blocked, Vacancy, check_vacancy_inputs
@@ -38,9 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SwotKind = Literal["strength", "weakness", "opportunity", "threat"]
 
-#: The scorer's "near" (``objectmatch._engine.scorer.term_arrays`` and ``ArrayProblem.adjacent``): two
-#: floors whose levels are at most this far apart. ``terms.py`` has no name for it yet.
-_NEAR_LEVELS = 1
 
 
 class SwotItem(_Model):
@@ -388,11 +385,9 @@ def _pair_threats(view: _View, building: Building, model: ScoreModel) -> list[Sw
                                         candidates=tuple(sorted((a.id, b.id))), value=1.0))
     if len(tenants) < 2:
         return threats
-    levels = np.asarray(building.levels)
     on = np.array([[lv in view.tenant_levels[x] for lv in building.levels] for x in range(len(tenants))], dtype=float)
-    near_floors = (np.abs(levels[:, None] - levels[None, :]) <= _NEAR_LEVELS).astype(float)
     same = on @ on.T > 0
-    near = on @ near_floors @ on.T > 0
+    near = on @ near_floors(np.asarray(building.levels)).astype(float) @ on.T > 0
     noise = np.array([c.noise for c in tenants])
     tolerance = np.array([c.noise_tolerance for c in tenants])
     conflict = np.asarray(model.noise_conflict, dtype=float)[noise[:, None], tolerance[None, :]]  # x's noise, y's ear
