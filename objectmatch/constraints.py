@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from objectmatch._engine.terms import agreed_rent, rent_allowed
 from objectmatch._params import Int, Real
@@ -492,6 +492,16 @@ def _rent_share(
     return []
 
 
+class CheckOptions(BaseModel):
+    """The options of :func:`check`, validated once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    constraints: Constraints | None = Field(default=None, json_schema_extra={"constraint": "a Constraints or None"})
+    assess: StrictBool = Field(default=True, json_schema_extra={"constraint": "True or False"})
+    area_step: Int = Field(default=1, ge=1, le=1000, json_schema_extra={"constraint": "an int in [1, 1000]"})
+
+
 def check(
     building: Building,
     candidates: Sequence[Candidate],
@@ -529,9 +539,14 @@ def check(
     >>> check(building, pool, {pool[0].id: {99: 10.0}}, constraints=Constraints(min_occupancy=0, min_functions=0))
     ["...: building '...' has no level 99 (levels: [...])"]
     """
-    cons = constraints if constraints is not None else Constraints()
-    pool = check_unique_ids(candidates)
-    placements = normalise_placements(placements)
+    from objectmatch._inputs import as_building, as_candidates, as_placements
+    from objectmatch._params import validate
+
+    opts = validate(CheckOptions, "check", {"constraints": constraints, "assess": assess, "area_step": area_step})
+    cons, assess, area_step = opts.constraints or Constraints(), opts.assess, opts.area_step
+    building = as_building(building, "check")
+    pool = as_candidates(candidates, "check")
+    placements = as_placements(placements, "check")
     by_id = {c.id: c for c in pool}
     out = placement_violations(building, by_id, placements, area_step=area_step, constraints=cons)
     if assess:

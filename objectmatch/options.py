@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, field_validator
+from pydantic import BaseModel, ConfigDict, PlainSerializer, StrictBool, field_validator
 from typing_extensions import TypedDict
 
 from objectmatch._engine.terms import ScoreModel, Weights
@@ -82,7 +82,7 @@ class ScoringOptions(BaseModel):
     potentials: dict[str, Real] | None = param(
         None, "a dict of function -> potential in [0, 1], or None", "default: from the hard-side assessment"
     )
-    assess: bool = param(True, "True or False", "use the hard-side assessment (vetoes and potentials)")
+    assess: StrictBool = param(True, "True or False", "use the hard-side assessment (vetoes and potentials)")
     area_step: Int = param(1, "an int in [1, 1000] (m²)", "areas are whole multiples of this", ge=1, le=1000)
 
     @field_validator("network", mode="before")
@@ -129,7 +129,7 @@ class MatchOptions(ScoringOptions):
         gt=0.0, le=MAX_TIME,
     )
     seed: Int = param(0, "an int in [0, 2**32-1]", "seeds the search and CP-SAT", ge=0, le=MAX_SEED)
-    exact: bool | None = param(None, "True, False or None", "force or skip the whole-pool exact model")
+    exact: StrictBool | None = param(None, "True, False or None", "force or skip the whole-pool exact model")
 
 
 class ScoringParams(TypedDict, total=False):

@@ -32,9 +32,10 @@ from objectmatch._engine.terms import (
     Weights,
     weighted_total,
 )
-from objectmatch._params import InvalidParameterError, validate
+from objectmatch._inputs import as_building, as_candidates, as_placements
+from objectmatch._params import validate
 from objectmatch.constraints import Violation, normalise_placements, placement_violations
-from objectmatch.models import Building, Candidate, check_unique_ids
+from objectmatch.models import Building, Candidate
 from objectmatch.options import ScoringOptions, ScoringParams
 from objectmatch.results import ScoreBreakdown
 
@@ -60,39 +61,6 @@ class PlacementError(ValueError):
     def __init__(self, violations: Sequence[str]) -> None:
         self.violations = list(violations)
         super().__init__("placement breaks hard constraints:\n- " + "\n- ".join(self.violations))
-
-
-def as_building(building: Any, function: str) -> Building:
-    """``building`` as a :class:`Building` (a mapping is validated), else a clear error naming it."""
-    if isinstance(building, Building):
-        return building
-    if isinstance(building, Mapping):
-        return Building.model_validate(building)
-    raise InvalidParameterError(
-        [f"The 'building' parameter of {function} must be a Building or a dict of its fields; "
-         f"got {type(building).__name__}"]
-    )
-
-
-def as_candidates(candidates: Any, function: str) -> list[Candidate]:
-    """``candidates`` as a list of unique :class:`Candidate` (mappings are validated)."""
-    if isinstance(candidates, str | bytes | Mapping) or not hasattr(candidates, "__iter__"):
-        raise InvalidParameterError(
-            [f"The 'candidates' parameter of {function} must be a sequence of Candidate; "
-             f"got {type(candidates).__name__}"]
-        )
-    items = [Candidate.model_validate(c) if isinstance(c, Mapping) else c for c in candidates]
-    try:
-        return check_unique_ids(items)
-    except TypeError as exc:
-        raise InvalidParameterError([f"The 'candidates' parameter of {function}: {exc}"]) from None
-
-
-def _placements(placements: Any, function: str) -> dict[str, dict[Any, Any]]:
-    try:
-        return normalise_placements(placements)
-    except TypeError as exc:
-        raise InvalidParameterError([f"The 'placements' parameter of {function}: {exc}"]) from None
 
 
 def score_with(
@@ -160,7 +128,7 @@ def score(
     """
     opts = validate(ScoringOptions, "score", options)
     return score_with(
-        as_building(building, "score"), as_candidates(candidates, "score"), _placements(placements, "score"), opts
+        as_building(building, "score"), as_candidates(candidates, "score"), as_placements(placements, "score"), opts
     )
 
 

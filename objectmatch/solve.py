@@ -36,12 +36,13 @@ from objectmatch._engine.scorer import term_arrays
 from objectmatch._engine.search import WORK_PER_SECOND, Found, Search
 from objectmatch._engine.shortlist import shortlist
 from objectmatch._engine.terms import agreed_rent
+from objectmatch._inputs import as_building, as_candidates
 from objectmatch._params import validate
 from objectmatch.constraints import Constraints, check
 from objectmatch.models import Building, Candidate
 from objectmatch.options import MatchOptions, MatchParams
 from objectmatch.results import MatchResult, MatchStatus, Programme, Scenario, ScenarioSet
-from objectmatch.scoring import as_building, as_candidates, score_with
+from objectmatch.scoring import score_with
 
 __all__ = ["EXACT_LIMIT", "WALL_CONSTANT", "WALL_SLACK", "match", "scenarios"]
 
@@ -471,6 +472,23 @@ def match(building: Building, candidates: Sequence[Candidate], **options: Unpack
     return solve_prepared(prep, started)
 
 
+def _check_leads(leads: object) -> None:
+    """``leads`` is None or a sequence of known function names."""
+    from objectmatch._params import InvalidParameterError, short
+    from objectmatch.vocabulary import active_vocabulary
+
+    if leads is None:
+        return
+    known = set(active_vocabulary().functions)
+    ok = isinstance(leads, Sequence) and not isinstance(leads, str) and all(
+        isinstance(f, str) and f in known for f in leads)
+    if not ok:
+        raise InvalidParameterError(
+            [f"The 'leads' parameter of scenarios must be None or a list of function names "
+             f"({', '.join(sorted(known))}); got {short(leads)}"]
+        )
+
+
 def suitable_leads(prep: Prepared) -> list[str]:
     """Functions the assessment does not veto and the pool can fill as the largest share."""
     active = prep.problem.active
@@ -497,6 +515,7 @@ def scenarios(
     ['office', 'residential']
     """
     opts = validate(MatchOptions, "scenarios", {"k": 1, **options})
+    _check_leads(leads)
     building = as_building(building, "scenarios")
     pool = as_candidates(candidates, "scenarios")
     base = prepare(building, pool, opts)

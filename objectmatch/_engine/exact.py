@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -83,25 +84,64 @@ class ExactResult:
 
 
 class Seat:
-    """A placement as the hint functions read it."""
+    """A placement as the hint rules read it: one method per kind of auxiliary variable."""
 
     def __init__(self, areas: IntArray) -> None:
         self.areas = areas
-        self.on = areas > 0
-        self.x = self.on.any(axis=1)
+        self.on: np.ndarray = np.asarray(areas > 0, dtype=bool)
+        self.x: np.ndarray = np.asarray(self.on.any(axis=1), dtype=bool)
         self.values: dict[int, int] = {}
 
     def value_of(self, var: cp_model.IntVar) -> int:
         return self.values.get(var.index, 0)
 
-    def neighbours(self, i: int, j: int, adjacent: np.ndarray) -> int:
-        return int(bool((self.on[i].astype(int) @ adjacent.astype(int) @ self.on[j].astype(int)) > 0))
+    def run_start(self, i: int, f: int) -> int:
+        return int(bool(self.on[i, f]) and not (f > 0 and bool(self.on[i, f - 1])))
 
-    def fronts(self, i: int, street: np.ndarray) -> bool:
-        return bool((self.on[i] & street).any())
+    def any_placed(self, items: Sequence[int]) -> int:
+        return int(any(bool(self.x[i]) for i in items))
+
+    def any_on(self, f: int, items: Sequence[int]) -> int:
+        return int(any(bool(self.on[i, f]) for i in items))
+
+    def both(self, i: int, j: int) -> int:
+        return int(bool(self.x[i]) and bool(self.x[j]))
+
+    def on_with(self, i: int, f: int, j: int, reach: np.ndarray) -> int:
+        return int(bool(self.on[i, f]) and bool(self.on[j, reach].any()))
 
     def linked(self, links: Sequence[cp_model.IntVar]) -> int:
         return int(any(self.value_of(z) for z in links))
+
+    def fronts(self, i: int, street: np.ndarray) -> int:
+        return int(bool((self.on[i] & street).any()))
+
+    def both_front(self, i: int, j: int, street: np.ndarray) -> int:
+        return int(self.fronts(i, street) and self.fronts(j, street))
+
+    def neighbours(self, i: int, j: int, adjacent: np.ndarray) -> int:
+        return int(bool((self.on[i].astype(int) @ adjacent.astype(int) @ self.on[j].astype(int)) > 0))
+
+    def distinct(self, labels: Sequence[int], items: Sequence[int], target: int) -> int:
+        return min(target, len({labels[t] for t, i in enumerate(items) if self.x[i]}))
+
+    def count(self, items: Sequence[int], target: int) -> int:
+        return min(target, sum(int(self.x[i]) for i in items))
+
+    def any_cell(self, cells: Sequence[tuple[int, int]]) -> int:
+        return int(any(bool(self.on[i, f]) for i, f in cells))
+
+    def glover(self, i: int, later: Sequence[int], ints: Sequence[int], bound: int) -> int:
+        return min(bound * int(self.x[i]), sum(int(c) for c, j in zip(ints, later, strict=True) if self.x[j]))
+
+    def worst(self, scaled: Sequence[tuple[int, float, cp_model.IntVar]]) -> int:
+        return max((sv for sv, _, q in scaled if self.value_of(q)), default=0)
+
+    def overlap(self, i: int, f: int, cap: int) -> int:
+        return min(int(self.areas[i, f]), cap)
+
+    def larger(self, total: int) -> int:
+        return max(int(self.areas.sum()), total)
 
 
 class Builder:
@@ -124,12 +164,12 @@ class Builder:
         self.error = 0.0
         self.links: dict[tuple[bool, int, int], list[tuple[int, cp_model.IntVar]]] = {}
         self.partners: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
-        # how each auxiliary variable follows from a placement, so that hints are complete
-        self.derived: list[tuple[cp_model.IntVar, Callable[[Seat], int]]] = []
+        # how each auxiliary variable follows from a placement (a Seat method and its arguments): complete hints
+        self.derived: list[tuple[cp_model.IntVar, Callable[..., int], tuple[Any, ...]]] = []
 
-    def derive(self, var: cp_model.IntVar, value: Callable[[Seat], int]) -> cp_model.IntVar:
-        """Register how ``var`` follows from a placement (for complete hints); returns ``var``."""
-        self.derived.append((var, value))
+    def derive(self, var: cp_model.IntVar, rule: Callable[..., int], *args: Any) -> cp_model.IntVar:
+        """Register how ``var`` follows from a placement (``rule(seat, *args)``); returns ``var``."""
+        self.derived.append((var, rule, args))
         return var
 
     # -- variables --------------------------------------------------------------------------------
@@ -158,8 +198,7 @@ class Builder:
         """At most one run of floors starts: s_if >= y_if - y_i,f-1."""
         starts = []
         for f in floors:
-            s = self.derive(self.model.new_bool_var(f"s{i}_{f}"),
-                            lambda st, i=i, f=f: int(st.on[i, f] and not (f > 0 and st.on[i, f - 1])))
+            s = self.derive(self.model.new_bool_var(f"s{i}_{f}"), Seat.run_start, i, f)
             prev = self.y.get((i, f - 1))
             self.model.add(s >= self.y[i, f] - prev if prev is not None else s >= self.y[i, f])
             starts.append(s)
@@ -184,8 +223,8 @@ class Builder:
         p, model, rules = self.p, self.model, self.p.rules
         groups = sorted({int(p.function[i]) for i in self.rows})
         for g in groups:
-            u = self.derive(model.new_bool_var(f"fn{g}"),
-                            lambda st, g=g: int(any(st.x[i] for i in self.rows if p.function[i] == g)))
+            members = [i for i in self.rows if p.function[i] == g]
+            u = self.derive(model.new_bool_var(f"fn{g}"), Seat.any_placed, members)
             model.add(u <= sum(self.x[i] for i in self.rows if p.function[i] == g))
             self.fn_present[g] = u
         if rules.min_functions > 0:
@@ -234,8 +273,7 @@ class Builder:
             marks = {}
             for g in groups:
                 members = [i for i in on_f if p.function[i] == g]
-                marks[g] = self.derive(model.new_bool_var(f"e{g}_{f}"),
-                                       lambda st, f=f, members=members: int(any(st.on[i, f] for i in members)))
+                marks[g] = self.derive(model.new_bool_var(f"e{g}_{f}"), Seat.any_on, f, members)
             model.add(sum(marks.values()) <= 1)
             for i in on_f:
                 g_i = int(p.function[i])
@@ -277,7 +315,7 @@ class Builder:
                 self.terms.append((float(self.p.unary[i, f]), var, int(self.p.cap[f])))
 
     def _pair_bool(self, name: str, i: int, j: int) -> cp_model.IntVar:
-        w = self.derive(self.model.new_bool_var(f"{name}{i}_{j}"), lambda st: int(st.x[i] and st.x[j]))
+        w = self.derive(self.model.new_bool_var(f"{name}{i}_{j}"), Seat.both, i, j)
         self.model.add_implication(w, self.x[i])
         self.model.add_implication(w, self.x[j])
         self.partners.setdefault(i, []).append((j, w))
@@ -295,8 +333,7 @@ class Builder:
             partners = [self.y[j, g] for g in np.flatnonzero(p.mask[j] & reach).tolist()]
             if not partners:
                 continue
-            z = self.derive(model.new_bool_var(f"{name}{i}_{j}_{f}"),
-                            lambda st, f=f, reach=reach: int(st.on[i, f] and bool(st.on[j, reach].any())))
+            z = self.derive(model.new_bool_var(f"{name}{i}_{j}_{f}"), Seat.on_with, i, f, j, reach)
             model.add_implication(z, self.y[i, f])
             model.add(z <= sum(partners))
             links.append(z)
@@ -305,7 +342,7 @@ class Builder:
                 self.links.setdefault((near, j, f), []).append((i, z))
         if not links:
             return None
-        w = self.derive(model.new_bool_var(f"{name}{i}_{j}"), lambda st: st.linked(links))
+        w = self.derive(model.new_bool_var(f"{name}{i}_{j}"), Seat.linked, links)
         model.add(w <= sum(links))
         return w
 
@@ -327,8 +364,7 @@ class Builder:
         if i not in cache:
             floors = [self.y[i, f] for f in np.flatnonzero(self.p.mask[i] & self.p.street).tolist()]
             if floors:
-                s = self.derive(self.model.new_bool_var(f"st{i}"),
-                                lambda st: int(bool((st.on[i] & self.p.street).any())))
+                s = self.derive(self.model.new_bool_var(f"st{i}"), Seat.fronts, i, self.p.street)
                 self.model.add(s <= sum(floors))
                 cache[i] = s
             else:
@@ -360,8 +396,7 @@ class Builder:
                 si, sj = self._street(i, street_cache), self._street(j, street_cache)
                 var = None
                 if si is not None and sj is not None:
-                    var = self.derive(self.model.new_bool_var(f"t{i}_{j}"),
-                                      lambda st: int(st.fronts(i, self.p.street) and st.fronts(j, self.p.street)))
+                    var = self.derive(self.model.new_bool_var(f"t{i}_{j}"), Seat.both_front, i, j, self.p.street)
                     self.model.add_implication(var, si)
                     self.model.add_implication(var, sj)
             if var is not None:
@@ -391,7 +426,7 @@ class Builder:
         for i, j in zip(iu.tolist(), ju.tolist(), strict=True):
             if i not in row_set or j not in row_set:
                 continue
-            q = self.derive(model.new_bool_var(f"q{i}_{j}"), lambda st, i=i, j=j: st.neighbours(i, j, adj))
+            q = self.derive(model.new_bool_var(f"q{i}_{j}"), Seat.neighbours, i, j, adj)
             for f in np.flatnonzero(p.mask[i]).tolist():
                 for g in np.flatnonzero(p.mask[j] & adj[f]).tolist():
                     model.add(q >= self.y[i, f] + self.y[j, g] - 1)
@@ -404,20 +439,21 @@ class Builder:
         """Diversity (distinct functions), pioneers, heart: linear."""
         p, model = self.p, self.model
         if p.diversity_weight and self.fn_present:
-            div = self.derive(model.new_int_var(0, p.diversity_target, "diversity"), lambda st: min(
-                p.diversity_target, len({int(p.function[i]) for i in self.rows if st.x[i]})))
+            labels = [int(p.function[i]) for i in self.rows]
+            div = self.derive(model.new_int_var(0, p.diversity_target, "diversity"), Seat.distinct, labels,
+                              self.rows, p.diversity_target)
             model.add(div <= sum(self.fn_present.values()))
             self.terms.append((p.diversity_weight / p.diversity_target, div, p.diversity_target))
         pioneers = [self.x[i] for i in self.rows if p.pioneer[i]]
         if p.pioneer_weight and pioneers:
-            pion = self.derive(model.new_int_var(0, p.pioneer_target, "pioneer"), lambda st: min(
-                p.pioneer_target, sum(1 for i in self.rows if st.x[i] and p.pioneer[i])))
+            pion = self.derive(model.new_int_var(0, p.pioneer_target, "pioneer"), Seat.count,
+                               [i for i in self.rows if p.pioneer[i]], p.pioneer_target)
             model.add(pion <= sum(pioneers))
             self.terms.append((p.pioneer_weight / p.pioneer_target, pion, p.pioneer_target))
         street = [self.y[i, f] for (i, f) in self.y if p.heart[i] and p.street[f]]
         if p.heart_weight and street:
-            heart = self.derive(model.new_bool_var("heart"),
-                                lambda st: int(any(st.on[i, f] for (i, f) in self.y if p.heart[i] and p.street[f])))
+            cells = [(i, f) for (i, f) in self.y if p.heart[i] and p.street[f]]
+            heart = self.derive(model.new_bool_var("heart"), Seat.any_cell, cells)
             model.add(heart <= sum(street))
             self.terms.append((p.heart_weight, heart, 1))
 
@@ -445,8 +481,7 @@ class Builder:
             ints = [round(c * self.scale) for c in coefs]
             error += sum(abs(s - c * self.scale) for s, c in zip(ints, coefs, strict=True))
             bound = math.ceil(upper * self.scale) + len(coefs)
-            self.derived.append((z, lambda st, i=i, later=later, ints=ints, bound=bound: min(
-                bound * int(st.x[i]), sum(c for c, j in zip(ints, later, strict=True) if st.x[j]))))
+            self.derive(z, Seat.glover, i, later, ints, bound)
             self.model.add(z <= bound * self.x[i])
             self.model.add(z <= sum(s * self.x[j] for s, j in zip(ints, later, strict=True) if s))
             out.append((1, z))
@@ -457,8 +492,7 @@ class Builder:
         for t, pens in self.penalties.items():
             scaled = [(round(c * self.scale), c, q) for c, q in pens]
             pen = self.model.new_int_var(0, max(s for s, _, _ in scaled), f"pen{t}")
-            self.derived.append((pen, lambda st, scaled=scaled: max(
-                (sv for sv, _, q in scaled if st.value_of(q)), default=0)))
+            self.derive(pen, Seat.worst, scaled)
             for s, _, q in scaled:
                 self.model.add(pen >= s * q)
             error += max(abs(s - c * self.scale) for s, c, _ in scaled)
@@ -496,8 +530,8 @@ class Builder:
             self.model.add_hint(v, int(areas[i, f] > 0))
         for (i, f), v in self.a.items():
             self.model.add_hint(v, int(areas[i, f]))
-        for var, value in self.derived:  # in creation order: later ones may read earlier ones
-            seat.values[var.index] = value(seat)
+        for var, rule, args in self.derived:  # in creation order: later ones may read earlier ones
+            seat.values[var.index] = rule(seat, *args)
             self.model.add_hint(var, seat.values[var.index])
 
     def exclude_assignment(self, assignment: dict[int, tuple[int, ...]]) -> None:
@@ -515,13 +549,13 @@ class Builder:
         overlap: list[cp_model.IntVar] = []
         for (i, f), var in self.a.items():
             if areas[i, f] > 0:
-                o = self.derive(model.new_int_var(0, int(areas[i, f]), f"o{i}_{f}_{len(overlap)}"),
-                                lambda st, i=i, f=f, cap=int(areas[i, f]): min(int(st.areas[i, f]), cap))
+                o = self.derive(model.new_int_var(0, int(areas[i, f]), f"o{i}_{f}_{len(overlap)}"), Seat.overlap,
+                                i, f, int(areas[i, f]))
                 model.add_min_equality(o, [var, int(areas[i, f])])
                 overlap.append(o)
         let = sum(self.a.values())
-        bigger = self.derive(model.new_int_var(0, int(self.p.cap.sum()), f"M{total}_{len(overlap)}"),
-                             lambda st: max(int(st.areas.sum()), total))
+        bigger = self.derive(model.new_int_var(0, int(self.p.cap.sum()), f"M{total}_{len(overlap)}"), Seat.larger,
+                             total)
         model.add_max_equality(bigger, [let, total])
         keep = Fraction(1.0 - share).limit_denominator(1000)
         model.add(keep.denominator * sum(overlap) <= keep.numerator * bigger)

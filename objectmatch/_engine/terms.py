@@ -40,6 +40,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from objectmatch._params import Int, Real
+
 __all__ = [
     "AREA_COMPONENTS",
     "COMPONENTS",
@@ -164,28 +166,28 @@ class Weights(_Frozen):
     -10.0
     """
 
-    occupancy: float = _weight(1.0, "share of the lettable area let")
-    rent: float = _weight(1.0, "annual rent against the full asking rent roll")
-    shared_identity: float = _weight(6.0, "pairs sharing flexible identity and values, by proximity")
-    complementarity: float = _weight(6.0, "pairs whose needs and offers meet within the offer's reach")
-    time_complementarity: float = _weight(2.0, "pairs present at different hours")
-    conflict: float = _weight(8.0, "noise over tolerance, incompatibility (subtracted)")
-    neighbourhood_fit: float = _weight(0.5, "tenants' identity against the DNA")
-    building_fit: float = _weight(0.5, "the building's potential for each tenant's function")
-    budget_fit: float = _weight(0.25, "rent headroom")
-    access: float = _weight(0.5, "visitors reach busy tenants without climbing")
-    support: float = _weight(1.0, "what the neighbourhood wished for")
-    objection: float = _weight(1.0, "what the neighbourhood objected to (subtracted)")
-    pioneer: float = _weight(0.5, "pioneers in the programme")
-    diversity: float = _weight(0.5, "distinct use functions")
-    heart: float = _weight(0.5, "a meeting place or pioneer on a street-facing floor")
+    occupancy: Real = _weight(1.0, "share of the lettable area let")
+    rent: Real = _weight(1.0, "annual rent against the full asking rent roll")
+    shared_identity: Real = _weight(6.0, "pairs sharing flexible identity and values, by proximity")
+    complementarity: Real = _weight(6.0, "pairs whose needs and offers meet within the offer's reach")
+    time_complementarity: Real = _weight(2.0, "pairs present at different hours")
+    conflict: Real = _weight(8.0, "noise over tolerance, incompatibility (subtracted)")
+    neighbourhood_fit: Real = _weight(0.5, "tenants' identity against the DNA")
+    building_fit: Real = _weight(0.5, "the building's potential for each tenant's function")
+    budget_fit: Real = _weight(0.25, "rent headroom")
+    access: Real = _weight(0.5, "visitors reach busy tenants without climbing")
+    support: Real = _weight(1.0, "what the neighbourhood wished for")
+    objection: Real = _weight(1.0, "what the neighbourhood objected to (subtracted)")
+    pioneer: Real = _weight(0.5, "pioneers in the programme")
+    diversity: Real = _weight(0.5, "distinct use functions")
+    heart: Real = _weight(0.5, "a meeting place or pioneer on a street-facing floor")
 
-    values_share: float = Field(default=1 / 3, ge=0, le=1, description="share of values in shared identity")
-    network_strength: float = Field(
+    values_share: Real = Field(default=1 / 3, ge=0, le=1, description="share of values in shared identity")
+    network_strength: Real = Field(
         default=0.5, ge=0, le=1, description="how far the identity network draws related identities together"
     )
-    diversity_target: int = Field(default=4, ge=1, le=50, description="distinct functions that earn full diversity")
-    pioneer_target: int = Field(default=2, ge=1, le=50, description="pioneers that earn the full pioneer term")
+    diversity_target: Int = Field(default=4, ge=1, le=50, description="distinct functions that earn full diversity")
+    pioneer_target: Int = Field(default=2, ge=1, le=50, description="pioneers that earn the full pioneer term")
 
     def signed(self) -> dict[str, float]:
         """Component -> signed weight: ``total = sum(signed[k] * component[k])``."""
@@ -218,17 +220,17 @@ class ScoreModel(_Frozen):
         default_factory=_default_noise_table,
         description="conflict[noise][tolerance]: one tenant's noise next to another's tolerance, in [0, 1]",
     )
-    same_floor: float = Field(default=1.0, ge=0, le=1, description="proximity of tenants sharing a floor")
-    adjacent_floor: float = Field(default=0.5, ge=0, le=1, description="proximity of tenants one level apart")
-    elsewhere: float = Field(default=0.25, ge=0, le=1, description="proximity of tenants further apart")
-    full_headroom: float = Field(
+    same_floor: Real = Field(default=1.0, ge=0, le=1, description="proximity of tenants sharing a floor")
+    adjacent_floor: Real = Field(default=0.5, ge=0, le=1, description="proximity of tenants one level apart")
+    elsewhere: Real = Field(default=0.25, ge=0, le=1, description="proximity of tenants further apart")
+    full_headroom: Real = Field(
         default=0.2, gt=0, le=10, description="rent headroom (share of the rent paid) at which budget fit is full"
     )
-    public_visitors: float = Field(
+    public_visitors: Real = Field(
         default=200.0, gt=0, le=1e6, description="visitors a day at which a tenant counts as fully public"
     )
-    reach_with_lift: float = Field(default=0.8, ge=0, le=1, description="reach of a floor per level up, with a lift")
-    reach_without_lift: float = Field(default=0.5, ge=0, le=1, description="reach per level without a lift")
+    reach_with_lift: Real = Field(default=0.8, ge=0, le=1, description="reach of a floor per level up, with a lift")
+    reach_without_lift: Real = Field(default=0.5, ge=0, le=1, description="reach per level without a lift")
 
     @field_validator("noise_conflict")
     @classmethod

@@ -1,0 +1,51 @@
+"""The models a public function is given, checked by name: a building, a pool, placements.
+
+Mappings are validated into models (a dict of a building's fields is a building), anything else
+is refused with the argument's name; placements are normalised (JSON's string levels, numpy's ints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from objectmatch._params import InvalidParameterError
+from objectmatch.models import Building, Candidate, check_unique_ids
+
+__all__ = ["as_building", "as_candidates", "as_placements"]
+
+
+def as_building(building: Any, function: str) -> Building:
+    """``building`` as a :class:`Building` (a mapping is validated), else a clear error naming it."""
+    if isinstance(building, Building):
+        return building
+    if isinstance(building, Mapping):
+        return Building.model_validate(building)
+    raise InvalidParameterError(
+        [f"The 'building' parameter of {function} must be a Building or a dict of its fields; "
+         f"got {type(building).__name__}"]
+    )
+
+
+def as_candidates(candidates: Any, function: str) -> list[Candidate]:
+    """``candidates`` as a list of unique :class:`Candidate` (mappings are validated)."""
+    if isinstance(candidates, str | bytes | Mapping) or not hasattr(candidates, "__iter__"):
+        raise InvalidParameterError(
+            [f"The 'candidates' parameter of {function} must be a sequence of Candidate; "
+             f"got {type(candidates).__name__}"]
+        )
+    items = [Candidate.model_validate(c) if isinstance(c, Mapping) else c for c in candidates]
+    try:
+        return check_unique_ids(items)
+    except TypeError as exc:
+        raise InvalidParameterError([f"The 'candidates' parameter of {function}: {exc}"]) from None
+
+
+def as_placements(placements: Any, function: str) -> dict[str, dict[Any, Any]]:
+    """``placements`` normalised (see :func:`objectmatch.constraints.normalise_placements`), else named."""
+    from objectmatch.constraints import normalise_placements
+
+    try:
+        return normalise_placements(placements)
+    except TypeError as exc:
+        raise InvalidParameterError([f"The 'placements' parameter of {function}: {exc}"]) from None
