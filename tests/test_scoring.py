@@ -510,7 +510,8 @@ def test_programme_rules_are_checks_not_score_refusals() -> None:
     # rent beyond the largest discount, occupancy and the function mix are check's business
     poor = _office("poor", max_rent=50)
     b = score(_three_storeys(), [poor], {"poor": {1: 30}})
-    assert b.components["budget_fit"] == 0.0 and b.components["rent"] == pytest.approx(30 * 50 / (100 * 200 + 2 * 100 * 150))
+    roll = 100 * 200 + 2 * 100 * 150
+    assert b.components["budget_fit"] == 0.0 and b.components["rent"] == pytest.approx(30 * 50 / roll)
     kinds = {v.kind for v in check(_three_storeys(), [poor], {"poor": {1: 30}}, assess=False)}
     assert {"rent", "occupancy", "min_functions"} <= kinds
 
@@ -638,7 +639,8 @@ def _time(a: Candidate, b: Candidate) -> float:
 def reference_pair(a: Candidate, b: Candidate, values_share: float) -> dict[str, float]:
     """The pair values of two candidates as if on one street-facing floor (``pairwise_components``)."""
     return {
-        "shared_identity": (1 - values_share) * _cos(a.identities, b.identities) + values_share * _cos(a.values, b.values),
+        "shared_identity": (1 - values_share) * _cos(a.identities, b.identities)
+        + values_share * _cos(a.values, b.values),
         "complementarity": sum((_met(a.needs, b.offers, r) + _met(b.needs, a.offers, r)) / 2
                                for r in ("building", "floor", "street")),
         "time_complementarity": _time(a, b),
@@ -795,7 +797,8 @@ def _rescale_areas(building: Building, pool: list[Candidate], placements: Placem
         f["area"] *= c
     pool2 = [Candidate.model_validate({**x.model_dump(), "area_min": x.area_min * c, "area_max": x.area_max * c})
              for x in pool]
-    return Building.model_validate(data), pool2, {cid: {lv: a * c for lv, a in fl.items()} for cid, fl in placements.items()}
+    scaled = {cid: {lv: a * c for lv, a in fl.items()} for cid, fl in placements.items()}
+    return Building.model_validate(data), pool2, scaled
 
 
 @FEW

@@ -49,7 +49,7 @@ unit = st.floats(0.0, 1.0, allow_nan=False)
 
 
 def test_components_are_the_terms_in_report_order() -> None:
-    assert COMPONENTS == tuple(t.name for t in TERMS)
+    assert tuple(t.name for t in TERMS) == COMPONENTS
     assert len(set(COMPONENTS)) == len(COMPONENTS) == 15
     assert COMPONENTS == (
         "occupancy", "rent", "shared_identity", "complementarity", "time_complementarity", "conflict",
