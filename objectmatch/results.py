@@ -281,7 +281,7 @@ class MatchResult(_Solved):
 
     def compare(self, first: int = 0, second: int = 1) -> str:
         """Why programme ``first`` scores above ``second``, in plain words (the components that differ most)."""
-        from objectmatch.explain import compare_programmes
+        from objectmatch._explain import compare_programmes
 
         return compare_programmes(self.programmes[first], self.programmes[second])
 
