@@ -74,7 +74,7 @@ def test_bad_areas_are_named_by_kind(example: tuple[om.Building, list[om.Candida
 def test_check_returns_violations_with_kind_subject_floor_and_figures(
     example: tuple[om.Building, list[om.Candidate], om.Programme],
 ) -> None:
-    building, pool, best = example
+    building, pool, _ = example
     crowded = {c.id: {1: float(c.area_min)} for c in pool}  # everyone on level 1
     found = om.check(building, pool, crowded)
     assert found and all(isinstance(v, Violation) and isinstance(v, str) for v in found)
