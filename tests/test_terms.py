@@ -300,11 +300,16 @@ def weights_table() -> str:
     return "\n".join(lines)
 
 
+def _markdown(text: str | None) -> str:
+    """A description as table text: brackets escaped, or mkdocs reads ``a[b][c]`` as a reference link."""
+    return (text or "").replace("[", "\\[").replace("]", "\\]")
+
+
 def score_model_table() -> str:
     lines = ["| field | default | meaning |", "| --- | --- | --- |"]
     for name, info in ScoreModel.model_fields.items():
         default = "`max(0, noise − tolerance) / 3`" if name == "noise_conflict" else _number(info.default)
-        lines.append(f"| `{name}` | {default} | {info.description} |")
+        lines.append(f"| `{name}` | {default} | {_markdown(info.description)} |")
     return "\n".join(lines)
 
 
