@@ -412,7 +412,7 @@ def test_k_programmes_differ_in_min_difference_of_the_let_area(seed: int, share:
     one = match(building, pool, constraints=cons, k=1, time_limit=1.0)
     assert one.best is not None and result.best is not None
     if one.status.optimal and result.status.optimal:
-        assert one.best.score == result.best.score
+        assert one.best.score == pytest.approx(result.best.score, rel=1e-9)
 
 
 # -- determinism ---------------------------------------------------------------------------------------------
@@ -430,6 +430,22 @@ def test_same_seed_same_answer(n: int, floors: int, exact: bool, seconds: float)
     assert [(p.score, p.placements) for p in runs_[0]] == [(p.score, p.placements) for p in runs_[1]]
     assert runs_[0].status.work == runs_[1].status.work
     assert_valid_result(runs_[0])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core: _engine/exact.py solve() sets clock_stopped only when no time is left before a solve; when "
+           "CP-SAT itself stops at max_time_in_seconds (the wall clock) before max_deterministic_time, the answer "
+           "depends on the machine's speed and clock_stopped stays False; see the h7 report",
+)
+def test_a_solve_the_wall_clock_cuts_short_says_so(example: tuple[Building, list[Candidate]]) -> None:
+    from objectmatch._engine import exact
+    from objectmatch.options import MatchOptions
+    from objectmatch.solve import prepare
+
+    prep = prepare(*example, MatchOptions())
+    res = exact.solve(prep.problem, prep.problem.active, exact.ExactOptions(k=1, time_limit=0.3, work_limit=100.0))
+    assert res.proven or res.clock_stopped, res.status
 
 
 # -- infeasible requests -----------------------------------------------------------------------------------------
