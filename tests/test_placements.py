@@ -65,7 +65,8 @@ def test_bad_areas_are_named_by_kind(example: tuple[om.Building, list[om.Candida
     building, pool, best = example
     cid, floors = next(iter(best.placements.items()))
     level = next(iter(floors))
-    for area, kind in [(-5.0, "area"), (0, "area"), (float("nan"), "area"), ("lots", "area"), (10.5, "area_grid")]:
+    bad = [(-5.0, "area"), (0, "area"), (float("nan"), "area"), ("lots", "area"), (True, "area"), (10.5, "area_grid")]
+    for area, kind in bad:
         found = om.check(building, pool, {cid: {level: area}})
         assert kind in {v.kind for v in found}, (area, found)
         assert all(v.subject == cid for v in found if v.kind == kind)
