@@ -286,7 +286,7 @@ def _area_value(area: Any) -> Any:
 
 
 def _area_problems(cid: str, lvl: Any, area: Any, area_step: int) -> list[Violation]:
-    if not (isinstance(area, int | float) and math.isfinite(area) and area > 0):
+    if not (_number(area) and area > 0):  # a bool is a slip, not 1 m²
         return [Violation(f"{cid}: area {area!r} on level {lvl} must be a positive number of m²",
                           kind="area", subject=cid, floor=lvl if isinstance(lvl, int) else None)]
     if not float(area / area_step).is_integer():

@@ -322,8 +322,11 @@ class ScenarioSet(_Solved):
             row: dict[str, Any] = {"lead": s.lead, "status": s.status.code, "gap": s.status.gap}
             p = s.programme
             if p is not None:
-                # the occupancy component is the programme's occupancy: one column for both
-                row |= {"score": p.score, "annual_rent": p.annual_rent, "rent_share": p.rent_share,
-                        "functions": ", ".join(p.functions), "tenants": len(p.tenants), **p.breakdown.components}
+                # a dict, not keywords: "occupancy" is both a figure and a component (the same value)
+                row.update({
+                    "score": p.score, "annual_rent": p.annual_rent, "rent_share": p.rent_share,
+                    "occupancy": p.occupancy, "functions": ", ".join(p.functions), "tenants": len(p.tenants),
+                    **p.breakdown.components,
+                })
             rows.append(row)
         return pd.DataFrame(rows)

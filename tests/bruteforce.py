@@ -199,7 +199,9 @@ def _linear_check(ctx: _Ctx, placements: dict[str, dict[int, float]], value: flo
                 return
 
 
-def _subsets(pool: Sequence[Candidate], options: list[list[tuple[int, ...]]], cons: Constraints) -> list[tuple[int, ...]]:
+def _subsets(
+    pool: Sequence[Candidate], options: list[list[tuple[int, ...]]], cons: Constraints
+) -> list[tuple[int, ...]]:
     index = {c.id: i for i, c in enumerate(pool)}
     forbidden = {tuple(sorted((index[c.id], index[o]))) for c in pool for o in c.incompatible if o in index}
     forbidden |= {tuple(sorted((index[a], index[b]))) for a, b in cons.incompatible if a in index and b in index}
