@@ -14,7 +14,7 @@ import numpy as np
 from objectmatch._engine.encode import Encoded
 from objectmatch._engine.problem import ArrayProblem
 from objectmatch._engine.terms import TERMS, rent_allowed
-from objectmatch.constraints import Constraints
+from objectmatch.constraints import Constraints, range_text
 from objectmatch.models import Building, Candidate
 from objectmatch.results import Programme
 
@@ -57,17 +57,15 @@ def _kind_text(kind: str, cand: Candidate, building: Building, enc: Encoded, con
         permitted = ", ".join(sorted(building.permitted_functions))
         return f"function {cand.function!r} is not permitted here (permitted: {permitted})"
     if kind == "function_level":
-        lo, hi = cons.level_range(cand.function)
-        low, high = lo if lo is not None else "the lowest", hi if hi is not None else "the top"
-        return f"{cand.function} may only use levels {low} to {high}"
+        return f"function {cand.function!r} may use levels {range_text(*cons.level_range(cand.function))}"
     if kind == "ground_floor":
         return "needs the ground floor"
     if kind == "free_height":
-        return f"needs free height {cand.min_free_height:g} m, the highest floor has {enc.free_height.max():g} m"
+        return f"needs free height {cand.min_free_height} m, the highest floor has {enc.free_height.max()} m"
     if kind == "floor_load":
-        return f"needs floor load {cand.min_floor_load:g} kN/m², the strongest floor has {enc.floor_load.max():g} kN/m²"
+        return f"needs floor load {cand.min_floor_load} kN/m², the strongest floor has {enc.floor_load.max()} kN/m²"
     cheapest = float(enc.asking.min())
-    return (f"can pay at most {cand.max_rent:g} EUR/m²/yr; the cheapest floor asks {cheapest:g}, "
+    return (f"can pay at most {cand.max_rent} EUR/m²/yr; the cheapest floor asks {cheapest:g}, "
             f"{(1 - cons.max_discount) * cheapest:g} at the largest discount ({cons.max_discount:.0%})")
 
 
@@ -76,12 +74,12 @@ def _reason(i: int, cand: Candidate, blockers: dict[str, np.ndarray], building: 
     everywhere = [k for k, b in blockers.items() if b[i].all()]
     if everywhere:
         return "; ".join(_kind_text(k, cand, building, enc, cons) for k in everywhere), everywhere
-    parts, kinds = [], []
+    on: dict[str, list[int]] = {}
     for f, level in enumerate(enc.levels.tolist()):
-        kind = next(k for k, b in blockers.items() if b[i, f])
-        kinds.append(kind)
-        parts.append(f"level {level}: {KIND_TEXT.get(kind, kind)}")
-    return "every floor fails a rule (" + ", ".join(parts) + ")", sorted(set(kinds))
+        on.setdefault(next(k for k, b in blockers.items() if b[i, f]), []).append(level)
+    parts = [f"level{'s' if len(lv) > 1 else ''} {', '.join(map(str, lv))}: {_kind_text(k, cand, building, enc, cons)}"
+             for k, lv in on.items()]
+    return "; ".join(parts), sorted(on)
 
 
 def _unusable(building: Building, candidates: Sequence[Candidate], enc: Encoded, cons: Constraints,
@@ -173,7 +171,36 @@ def _capacity_reasons(problem: ArrayProblem, enc: Encoded, cons: Constraints, su
         )
     if cons.lead is not None and cons.lead not in functions:
         reasons.append(f"lead function {cons.lead!r}: no feasible candidate has it ({', '.join(functions)})")
-    return reasons
+    return reasons + _share_reasons(problem, cons, need)
+
+
+def _share_reasons(problem: ArrayProblem, cons: Constraints, need: float) -> list[str]:
+    """The most let area a function-share cap allows: every function keeps within ``share * T``, so
+    ``T <= sum_g min(a_g, share * T)``; that concave slack has its zero at the largest possible T."""
+    if cons.max_function_share >= 1.0 or need <= 0:
+        return []
+    active = problem.active
+    unit = problem.unit
+    offer = np.bincount(problem.function[active], weights=np.minimum(problem.amax[active], problem.cap.sum()) * unit)
+    offer = offer[offer > 0]
+    share = cons.max_function_share
+    lo, hi = 0.0, float(problem.cap.sum() * unit)
+
+    def slack(t: float) -> float:
+        return float(np.minimum(offer, share * t).sum()) - t
+
+    if slack(hi) >= 0:
+        lo = hi
+    else:
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if slack(mid) >= 0 else (lo, mid)
+    if lo >= need * (1 - 1e-9):
+        return []
+    return [
+        f"max_function_share {share:.0%}: no function may take more than {share:.0%} of the let area, and the "
+        f"feasible candidates' functions then fill at most {lo:,.0f} m²; min_occupancy needs {need:,.0f} m²"
+    ]
 
 
 def explain_infeasible(

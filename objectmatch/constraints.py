@@ -28,6 +28,7 @@ __all__ = [
     "normalise_placements",
     "physical_violations",
     "placement_violations",
+    "range_text",
 ]
 
 #: Relative slack on comparisons of products of floats (rent, shares, occupancy).
@@ -230,13 +231,14 @@ def floor_violations(
     lo, hi = cons.level_range(candidate.function)
     if (lo is not None and lvl < lo) or (hi is not None and lvl > hi):
         out.append(Violation(
-            f"{cid}: function {candidate.function!r} may use levels {_range_text(lo, hi)}, placed on level {lvl}",
+            f"{cid}: function {candidate.function!r} may use levels {range_text(lo, hi)}, placed on level {lvl}",
             kind="function_level", subject=cid, floor=lvl,
         ))
     return out
 
 
-def _range_text(lo: int | None, hi: int | None) -> str:
+def range_text(lo: int | None, hi: int | None) -> str:
+    """Levels ``lo`` to ``hi`` in words ("1 and up", "up to 3", "0 to 2")."""
     if hi is None:
         return f"{lo} and up"
     if lo is None:

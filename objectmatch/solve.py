@@ -30,6 +30,7 @@ from objectmatch import _explain
 from objectmatch._context import Context, context, encode_in
 from objectmatch._engine import exact as exact_engine
 from objectmatch._engine.areas import allocate
+from objectmatch._engine.bound import upper_bound
 from objectmatch._engine.encode import Encoded, IntArray
 from objectmatch._engine.problem import ArrayProblem, RuleInputs, from_terms
 from objectmatch._engine.scorer import term_arrays
@@ -58,6 +59,12 @@ WALL_CONSTANT = 0.5
 #: Share of the budget the search gets before the exact model of a small pool (at most EXACT_SEARCH_CAP s).
 SEARCH_SHARE_EXACT = 0.1
 EXACT_SEARCH_CAP = 0.3
+#: Pools of up to this many usable candidates (not solved exactly) get a CP-SAT bound after the search,
+#: with this share of the best programme's time; larger pools get the cheap bound of ``_engine.bound``.
+BOUND_LIMIT = 60
+BOUND_SHARE = 0.4
+#: ... when there is time to build the model (a few seconds of work at least).
+BOUND_SECONDS = 3.0
 #: Seconds kept back from the search to polish, score and check the answers.
 POLISH_RESERVE = 0.25
 #: Share of the budget the best programme's search gets (without, with runners-up to find).
@@ -287,13 +294,35 @@ def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float, 
         outcome.answers.append(best[0])
 
 
+def _bound_by_cpsat(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float) -> None:
+    """Mid-size pools: CP-SAT on the whole pool, hinted with the search's best, for a bound (and a
+    better answer when it finds one)."""
+    res = exact_engine.solve(
+        prep.problem, prep.problem.active.tolist(),
+        exact_engine.ExactOptions(k=1, time_limit=max(plan.search_deadline - time.perf_counter(), 0.01),
+                                  work_limit=seconds, seed=prep.options.seed,
+                                  hints=(outcome.answers[0][0],) if outcome.answers else ()),
+    )
+    if res.answers and (not outcome.answers or res.answers[0][1] > outcome.answers[0][1]):
+        outcome.answers = [res.answers[0]]
+        outcome.solver = "search + CP-SAT"
+    outcome.proven, outcome.bound = res.proven, res.bound
+    outcome.clock_stopped |= res.clock_stopped
+
+
 def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
     opts = prep.options
     share = ALTERNATIVE_SHARE[opts.k > 1]
     search_seconds = min(plan.seconds * SEARCH_SHARE_EXACT, EXACT_SEARCH_CAP) if plan.exact else plan.seconds * share
-    found, work, stopped = _search(prep.problem, search_seconds, opts.seed, plan.search_deadline)
+    mid = not plan.exact and len(prep.problem.active) <= BOUND_LIMIT and plan.seconds >= BOUND_SECONDS
+    found, work, stopped = _search(prep.problem, search_seconds * (1 - BOUND_SHARE * mid), opts.seed,
+                                   plan.search_deadline)
     outcome = Outcome(_polish(prep.problem, _pairs(found), limit=20)[:1], work=work, clock_stopped=stopped)
     if not plan.exact:
+        if mid:
+            _bound_by_cpsat(prep, plan, outcome, search_seconds * BOUND_SHARE)
+        cheap = upper_bound(prep.problem)  # valid too: the status reports the tighter of the two
+        outcome.bound = cheap if outcome.bound is None else min(outcome.bound, cheap)
         if outcome.answers and opts.k > 1:
             _alternatives(prep, plan, outcome, plan.seconds - search_seconds, found)
         return outcome

@@ -241,14 +241,6 @@ def test_check_accepts_its_options_by_name() -> None:
     assert [v.kind for v in _check(constraints=Constraints(**LOOSE), area_step=3)] == ["area_grid", "area_grid"]
 
 
-CHECK_BUG = (
-    "core: objectmatch.check (objectmatch/constraints.py) does not validate its options (no validate() call): "
-    "area_step=0 divides by zero, 1.5 and True pass, a dict for constraints or building fails with "
-    "AttributeError; see the h7 report"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CHECK_BUG)
 @pytest.mark.parametrize(
     ("name", "value", "constraint"),
     [("area_step", 0, "an int in [1, 1000]"), ("area_step", 1.5, "an int in [1, 1000]"),
@@ -259,7 +251,6 @@ def test_check_names_a_bad_option(name: str, value: Any, constraint: str) -> Non
     refused(lambda: _check(**{name: value}), "check", name, constraint, repr(value))
 
 
-@pytest.mark.xfail(strict=True, reason=CHECK_BUG)
 def test_check_accepts_dicts_for_building_and_constraints() -> None:
     assert om.check(_building().model_dump(), _pool(), PLACED, constraints=LOOSE) == []  # type: ignore[arg-type]
 
@@ -267,12 +258,6 @@ def test_check_accepts_dicts_for_building_and_constraints() -> None:
 # -- coercions the policy refuses but the core still lets through ------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: bool options (assess, exact) are plain pydantic bools in lax mode, so exact='yes' is True and "
-           "assess=1 is True; Weights fields are plain floats, so {'occupancy': True} is 1.0 and '2' is 2.0 -- "
-           "against objectmatch/_params.py's policy (no bools for numbers, no strings for numbers); see the h7 report",
-)
 @pytest.mark.parametrize(
     ("name", "value"),
     [("exact", "yes"), ("assess", 1), ("weights", {"occupancy": True}), ("weights", {"occupancy": "2"})],
@@ -285,11 +270,6 @@ def test_bools_and_strings_are_not_coerced(name: str, value: Any) -> None:
 # -- scenarios -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: scenarios does not validate leads: leads='office' runs six scenarios led by the letters "
-           "'o', 'f', 'f', 'i', 'c', 'e', and an unknown function is accepted; see the h7 report",
-)
 @pytest.mark.parametrize("leads", ["office", ["casino"]])
 def test_scenarios_names_bad_leads(leads: Any) -> None:
     with pytest.raises(InvalidParameterError, match="'leads' parameter of scenarios"):

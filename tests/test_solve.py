@@ -432,12 +432,6 @@ def test_same_seed_same_answer(n: int, floors: int, exact: bool, seconds: float)
     assert_valid_result(runs_[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: _engine/exact.py solve() sets clock_stopped only when no time is left before a solve; when "
-           "CP-SAT itself stops at max_time_in_seconds (the wall clock) before max_deterministic_time, the answer "
-           "depends on the machine's speed and clock_stopped stays False; see the h7 report",
-)
 def test_a_solve_the_wall_clock_cuts_short_says_so(example: tuple[Building, list[Candidate]]) -> None:
     from objectmatch._engine import exact
     from objectmatch.options import MatchOptions

@@ -600,6 +600,7 @@ def solve(problem: ArrayProblem, rows: Sequence[int], options: ExactOptions | No
             result.clock_stopped = True
             break
         status = solver.solve(builder.model)
+        result.clock_stopped |= _clock_cut(solver, status, opt)
         if t == 0:
             _first(result, status, solver, builder)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -620,6 +621,16 @@ def solve(problem: ArrayProblem, rows: Sequence[int], options: ExactOptions | No
     result.answers.sort(key=lambda av: -av[1])
     result.wall_time = time.perf_counter() - started
     return result
+
+
+def _clock_cut(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, opt: ExactOptions) -> bool:
+    """Did the wall clock, not the work limit, stop this solve (so a faster machine would go further)?"""
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+        return False
+    params = solver.parameters
+    by_clock = solver.wall_time >= 0.98 * params.max_time_in_seconds
+    by_work = opt.work_limit is not None and solver.deterministic_time >= 0.98 * params.max_deterministic_time
+    return bool(by_clock and not by_work)
 
 
 def _first(result: ExactResult, status: cp_model.CpSolverStatus, solver: cp_model.CpSolver, builder: Builder) -> None:
