@@ -527,7 +527,8 @@ def programmes(draw: st.DrawFn, max_floors: int = 4, max_tenants: int = 6, max_o
         mine = floors[start : start + span]
         if any(free[f.level] < 1.0 for f in mine):
             continue
-        areas = {f.level: draw(st.floats(0.05, 0.7)) * free[f.level] for f in mine}
+        # each part >= 1 m², so that whole-m² area bounds fit around the total
+        areas = {f.level: max(1.0, draw(st.floats(0.05, 0.7)) * free[f.level]) for f in mine}
         for level, area in areas.items():
             free[level] -= area
         total = math.fsum(areas.values())
@@ -538,8 +539,8 @@ def programmes(draw: st.DrawFn, max_floors: int = 4, max_tenants: int = 6, max_o
             "min_free_height": min(base.min_free_height, *(f.free_height for f in mine)),
             "min_floor_load": min(base.min_floor_load, *(f.floor_load for f in mine)),
             "max_rent": None if base.max_rent is None else max(base.max_rent, *rents),
-            "area_min": total * draw(st.floats(0.3, 1.0)),
-            "area_max": total * draw(st.floats(1.0, 2.0)),
+            "area_min": max(1, math.floor(total * draw(st.floats(0.3, 1.0)))),  # whole m² around the total
+            "area_max": math.ceil(total * draw(st.floats(1.0, 2.0))),
             "max_floors": max(base.max_floors, span),
         }
         pool.append(Candidate.model_validate({**base.model_dump(), **fit}))
@@ -619,7 +620,7 @@ def test_unplaced_candidates_do_not_change_the_score(data: tuple[Building, list[
 
 
 @PROPS
-@given(programmes(), st.floats(0.001, 40.0))
+@given(programmes(), st.integers(1, 40))  # areas are whole m²: scale by whole factors
 def test_rescaling_areas_leaves_every_component_unchanged(
     data: tuple[Building, list[Candidate], Placements], c: float
 ) -> None:
