@@ -113,7 +113,7 @@ def _whole_m2(value: Any, info: ValidationInfo) -> Any:
         try:
             number = float(value.strip())
         except ValueError:
-            return value  # pydantic says it is not a number
+            raise ValueError(f"{info.field_name} must be a whole number of m², got {short_repr(value)}") from None
     if isinstance(number, bool):
         raise ValueError(f"{info.field_name} must be a whole number of m², got {short_repr(value)}")
     if isinstance(number, numbers.Real) and not isinstance(number, numbers.Integral):
