@@ -413,36 +413,35 @@ def _floor(level: int, area: float) -> Floor:
     return Floor(level=level, area=area, free_height=4.0, floor_load=5.0, depth=15, street_frontage=level == 0)
 
 
-def test_a_building_with_fractional_floor_areas_can_be_filled_exactly() -> None:
-    # 100.5 m² on one floor; a café and a studio of 50.25 m² each fill it to 100%: the request is
-    # feasible, so it must not be reported infeasible (CP-SAT's whole-m² model alone cannot see it).
+def test_a_building_can_be_filled_exactly() -> None:
+    # Areas are whole m² (fractional ones are refused by the models): 100 m² on one floor, a café and
+    # a studio of 50 m² each fill it to 100%, so the request must not be reported infeasible.
     building = Building(
-        id="b", name="B", floors=[_floor(0, 100.5)], permitted_functions={"office", "assembly"},
+        id="b", name="B", floors=[_floor(0, 100)], permitted_functions={"office", "assembly"},
         asking_rent=150, location=Location(lat=52.0, lon=5.0, neighbourhood="X"),
     )
     pool = [
-        Candidate(id="cafe", name="Cafe", function="assembly", activity="cafe", area_min=50.25, area_max=50.25),
-        Candidate(id="studio", name="Studio", function="office", activity="studio", area_min=50.25, area_max=50.25),
+        Candidate(id="cafe", name="Cafe", function="assembly", activity="cafe", area_min=50, area_max=50),
+        Candidate(id="studio", name="Studio", function="office", activity="studio", area_min=50, area_max=50),
     ]
     cons = Constraints(min_occupancy=1.0)
-    assert independent_violations(building, pool, {"cafe": {0: 50.25}, "studio": {0: 50.25}}, cons) == []
+    assert independent_violations(building, pool, {"cafe": {0: 50}, "studio": {0: 50}}, cons) == []
     result = match(building, pool, k=1, constraints=cons)
     assert result.status.code == "optimal", result.status.message
     assert result.programmes[0].occupancy == pytest.approx(1.0)
 
 
-def test_reported_bound_holds_with_fractional_areas() -> None:
-    # One 11 m² floor, one tenant of 10-10.5 m²: the best takes 10.5 m². A proven bound must not
-    # sit below it (the whole-m² CP-SAT model caps the tenant at 10 m², hence its bound).
+def test_reported_bound_holds_for_a_tenant_with_room_to_grow() -> None:
+    # One 11 m² floor, one tenant of 10-11 m²: the best takes 11 m². A proven bound must not sit below it.
     building = Building(
-        id="b", name="B", floors=[_floor(0, 11.0)], permitted_functions={"residential"},
+        id="b", name="B", floors=[_floor(0, 11)], permitted_functions={"residential"},
         asking_rent=50, location=Location(lat=52.0, lon=5.0, neighbourhood="X"),
     )
     pool = [Candidate(id="home", name="Home", function="residential", activity="studio housing",
-                      area_min=10.0, area_max=10.5)]
+                      area_min=10, area_max=11)]
     cons = Constraints(min_occupancy=0.0, min_functions=0)
     result = match(building, pool, k=1, constraints=cons)
-    assert result.programmes[0].placements == {"home": {0: 10.5}}
+    assert result.programmes[0].placements == {"home": {0: 11}}
     assert result.status.bound is None or result.programmes[0].score <= result.status.bound * (1 + ROUNDING)
 
 
