@@ -69,7 +69,15 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from objectmatch.models import Building, Candidate, Floor, Location, check_unique_ids
+from objectmatch.models import (
+    Building,
+    Candidate,
+    Floor,
+    Location,
+    check_unique_buildings,
+    check_unique_ids,
+    repeated_ids,
+)
 from objectmatch.schedule import Schedule, flat, from_flat
 from objectmatch.vocabulary import Vocabulary
 
@@ -472,16 +480,8 @@ def _top_level(loc: tuple[int | str, ...]) -> tuple[str | None, tuple[int | str,
 
 
 def _duplicate_ids(ids: Sequence[str | None], what: str = "candidate") -> list[dict[str, Any]]:
-    first: dict[str, int] = {}
-    errors = []
-    for row, rid in enumerate(ids):
-        if rid is None:
-            continue
-        if rid in first:
-            errors.append(_error(row, rid, "id", rid, f"duplicate {what} id, also used in row {first[rid]}"))
-        else:
-            first[rid] = row
-    return errors
+    return [_error(row, rid, "id", rid, f"duplicate {what} id, also used in row {first}")
+            for rid, first, row in repeated_ids(ids)]
 
 
 def _sorted_errors(errors: list[dict[str, Any]], order: Sequence[str]) -> list[dict[str, Any]]:
@@ -844,15 +844,7 @@ def _building_rows(building: Building, cell: Callable[[_Field, Any], Any]) -> li
 
 
 def _as_buildings(buildings: Building | Iterable[Building]) -> list[Building]:
-    items = [buildings] if isinstance(buildings, Building) else list(buildings)
-    seen: set[str] = set()
-    for i, b in enumerate(items):
-        if not isinstance(b, Building):
-            raise TypeError(f"buildings[{i}] is a {type(b).__name__}, not a Building")
-        if b.id in seen:
-            raise ValueError(f"duplicate building id {b.id!r}")
-        seen.add(b.id)
-    return items
+    return check_unique_buildings([buildings] if isinstance(buildings, Building) else buildings)
 
 
 def _buildings_text_frame(buildings: Building | Iterable[Building]) -> pd.DataFrame:
