@@ -28,6 +28,7 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|
 # Line breaks and tabs become one space; every other C0/C1 control character and DEL goes.
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def short_repr(value: Any, limit: int = MESSAGE_LIMIT) -> str:
@@ -56,6 +57,8 @@ def fold(text: str) -> str:
     >>> fold("Immigrée Ausländer Straße")
     'immigree auslander strasse'
     """
+    if text.isascii():  # the common case, and NFKD would leave it as it is
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -107,7 +110,7 @@ def clean_text(text: str) -> str:
     >>> clean_text("\\x1b[2JBuurtcafe\\r\\nDe Hoek\\x7f ")
     'Buurtcafe De Hoek'
     """
-    if not any(ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029" for ch in text):
+    if _ANY_CONTROL.search(text) is None:
         return text.strip()
     text = _ANSI.sub("", text)
     text = _BREAKS.sub(" ", text)

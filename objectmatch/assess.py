@@ -28,12 +28,20 @@ floor-level veto of the function. A value that is not known (no column grid,
 no noise figure, no amenity counts) scores a neutral 0.5 and is marked
 ``known=False``; a veto that cannot be checked for lack of data is listed in
 ``Assessment.unchecked`` rather than applied.
+
+Amenity keys are read through a synonym table (``objectmatch/data/amenity_synonyms.json``:
+``"supermarkt"`` and ``"grocery"`` count as ``supermarket``, ``"huisarts"`` and ``"gp"`` as
+``doctors``, ``"horeca"`` as ``restaurant``); a key objectmatch does not know gives an
+:class:`UnknownAmenityWarning` naming it rather than a silent zero (:func:`normalise_amenities`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import numbers
+import threading
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -43,23 +51,30 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from objectmatch._text import short_repr
+from objectmatch.location import AMENITY_IDENTITIES, TRANSIT_CATEGORIES
 from objectmatch.models import ENERGY_LABELS, Building, Floor
-from objectmatch.vocabulary import active_vocabulary, normalise_tag
+from objectmatch.vocabulary import ObjectmatchWarning, Vocabulary, active_vocabulary, normalise_tag
 
 __all__ = [
+    "AMENITY_SYNONYMS",
     "Assessment",
     "AssessmentCriteria",
     "CriterionResult",
     "CriterionSpec",
     "FunctionCriteria",
+    "UnknownAmenityWarning",
     "VetoSpec",
     "assessments",
     "default_criteria",
     "excluded_functions",
+    "known_amenities",
     "load_criteria",
+    "normalise_amenities",
     "potential",
     "potentials",
     "profile",
+    "validate_potentials",
 ]
 
 Verdict = Literal["suitable", "conditionally suitable", "not suitable"]
@@ -114,6 +129,28 @@ Points = Annotated[float, Field(ge=0, le=1)]
 
 #: Points given to a criterion whose value is not known: no information, no preference.
 UNKNOWN_POINTS = 0.5
+
+
+class UnknownAmenityWarning(ObjectmatchWarning):
+    """An amenity key the assessment does not know: it counts towards no criterion."""
+
+
+def _load_synonyms() -> tuple[dict[str, str], frozenset[str]]:
+    raw = json.loads(resources.files("objectmatch").joinpath("data", "amenity_synonyms.json").read_text("utf-8"))
+    synonyms: dict[str, str] = {}
+    for canonical, aliases in raw["synonyms"].items():
+        target = normalise_tag(canonical)
+        for alias in (canonical, *aliases):
+            key = normalise_tag(alias)
+            if synonyms.get(key, target) != target:
+                raise ValueError(f"amenity_synonyms.json: {alias!r} stands for both {synonyms[key]!r} and {target!r}")
+            synonyms[key] = target
+    return synonyms, frozenset(normalise_tag(k) for k in raw["known"])
+
+
+_SYNONYMS, _KNOWN_UNSCORED = _load_synonyms()
+#: Amenity key (alias or canonical, normalised) -> the canonical category the criteria count.
+AMENITY_SYNONYMS: Mapping[str, str] = _SYNONYMS
 
 
 # -- the criteria tables (data) ---------------------------------------------------------------
@@ -539,6 +576,101 @@ class Assessment(BaseModel):
         return frame
 
 
+# -- amenities and potentials given by users ---------------------------------------------------
+def known_amenities(criteria: AssessmentCriteria | None = None) -> frozenset[str]:
+    """Every amenity category the assessment knows: the criteria's, the synonyms' and those of
+    :mod:`objectmatch.location` (canonical names, normalised).
+
+    Examples
+    --------
+    >>> {"supermarket", "doctors", "hotel", "tram_stop"} <= known_amenities()
+    True
+    """
+    crit = criteria if criteria is not None else default_criteria()
+    counted = {c for table in crit.functions.values() for spec in table.criteria for c in spec.categories}
+    return frozenset(counted | set(_SYNONYMS.values()) | _KNOWN_UNSCORED | set(AMENITY_IDENTITIES)
+                     | set(TRANSIT_CATEGORIES))
+
+
+def normalise_amenities(
+    amenities: Mapping[str, int], *, criteria: AssessmentCriteria | None = None, where: str = "location"
+) -> dict[str, int]:
+    """Amenity counts under their canonical category names, for the criteria to count.
+
+    Each key is normalised and read through :data:`AMENITY_SYNONYMS` (counts of synonyms add
+    up). A key that is not a known category (:func:`known_amenities`) is kept as it is and
+    an :class:`UnknownAmenityWarning` names it, since no criterion would count it.
+
+    Examples
+    --------
+    >>> normalise_amenities({"Supermarkt": 1, "grocery": 2, "huisarts": 1, "horeca": 4})
+    {'supermarket': 3, 'doctors': 1, 'restaurant': 4}
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     normalise_amenities({"unicorn_stable": 2})
+    {'unicorn_stable': 2}
+    >>> str(caught[0].message)[:60]
+    "location amenity 'unicorn_stable' is not a category objectma"
+    """
+    known = known_amenities(criteria)
+    out: dict[str, int] = {}
+    unknown: list[str] = []
+    for key, count in amenities.items():
+        tag = normalise_tag(key)
+        canonical = _SYNONYMS.get(tag, tag)
+        if canonical not in known:
+            unknown.append(canonical)
+        out[canonical] = out.get(canonical, 0) + int(count)
+    for tag in unknown:
+        warnings.warn(
+            f"{where} amenity {short_repr(tag)} is not a category objectmatch knows, so no criterion counts it; "
+            "use a known name (objectmatch.assess.known_amenities()) or add a synonym",
+            UnknownAmenityWarning,
+            stacklevel=3,
+        )
+    return out
+
+
+def validate_potentials(
+    potentials: Mapping[str, float], *, vocabulary: Vocabulary | None = None
+) -> dict[str, float]:
+    """Check a function -> potential mapping given by a user: known functions, finite values in [0, 1].
+
+    Returns a new dict with normalised function names and float values; raises ``ValueError``
+    naming the function and the value for the first problem.
+
+    Examples
+    --------
+    >>> validate_potentials({"Residential": 0.8, "office": 1})
+    {'residential': 0.8, 'office': 1.0}
+    >>> validate_potentials({"retail": 1.5})
+    Traceback (most recent call last):
+    ...
+    ValueError: potentials['retail'] = 1.5 is not a finite number in [0, 1]
+    """
+    if not isinstance(potentials, Mapping):
+        raise ValueError(
+            f"potentials must be a mapping of function -> potential in [0, 1], got {type(potentials).__name__}"
+        )
+    vocab = vocabulary if vocabulary is not None else active_vocabulary()
+    out: dict[str, float] = {}
+    for key, value in potentials.items():
+        if not isinstance(key, str):
+            raise ValueError(f"potentials: function {short_repr(key)} is a {type(key).__name__}, not a string")
+        function = normalise_tag(key)
+        try:
+            vocab.check([function], "functions")
+        except ValueError as exc:
+            raise ValueError(f"potentials: {exc}") from None
+        if function in out:
+            raise ValueError(f"potentials: function {short_repr(key)} appears twice (as {function!r})")
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"potentials[{function!r}] = {short_repr(value)} is not a finite number in [0, 1]")
+        out[function] = float(value)
+    return out
+
+
 # -- evaluation ---------------------------------------------------------------------------------
 def _fmt(value: float, unit: str) -> str:
     return f"{value:.2f} {unit}"
@@ -639,7 +771,11 @@ def _floor_mean(floors: Sequence[Floor], field: str, spec: CriterionSpec) -> tup
 
 
 def _criterion(
-    building: Building, usable: Sequence[Floor], spec: CriterionSpec, scales: Mapping[str, Mapping[str, float]]
+    building: Building,
+    usable: Sequence[Floor],
+    spec: CriterionSpec,
+    scales: Mapping[str, Mapping[str, float]],
+    amenities: Mapping[str, int],
 ) -> CriterionResult:
     field = spec.field
     loc = building.location
@@ -665,7 +801,7 @@ def _criterion(
             number: float | None
             if field == "amenities":
                 # An empty dict means nobody counted, not that there is nothing.
-                number = float(sum(loc.amenities.get(c, 0) for c in spec.categories)) if loc.amenities else None
+                number = float(sum(amenities.get(c, 0) for c in spec.categories)) if amenities else None
             elif field == "elevator":
                 upper = [f for f in usable if f.level != 0]
                 area = math.fsum(f.area for f in upper)
@@ -743,14 +879,23 @@ def potential(building: Building, function: str, *, criteria: AssessmentCriteria
         raise TypeError(f"building must be a Building, got {type(building).__name__}")
     function = _check_function(function)
     crit = criteria if criteria is not None else default_criteria()
-    table = crit.table(function)
+    return _assess(building, function, crit, _building_amenities(building, crit))
 
+
+def _building_amenities(building: Building, crit: AssessmentCriteria) -> dict[str, int]:
+    return normalise_amenities(building.location.amenities, criteria=crit, where=f"building {building.id!r}:")
+
+
+def _vetoes(
+    building: Building, function: str, crit: AssessmentCriteria
+) -> tuple[list[str], list[str], list[str], list[Floor]]:
+    """(veto reasons, conditions, unchecked notes, usable floors) of ``function`` in ``building``."""
+    table = crit.table(function)
     vetoes: list[str] = []
     conditions: list[str] = []
     unchecked: list[str] = []
     if function not in crit.functions:
         conditions.append(f"no criteria table for {function!r}: assessed with the 'other' table")
-    floor_specs = [v for v in table.vetoes if v.check == "floor_min"]
     for spec in table.vetoes:
         if spec.check == "floor_min":
             continue
@@ -761,11 +906,16 @@ def potential(building: Building, function: str, *, criteria: AssessmentCriteria
             conditions.append(condition)
         if note:
             unchecked.append(note)
-    floor_reasons, usable = _floor_vetoes(building, function, floor_specs)
+    floor_reasons, usable = _floor_vetoes(building, function, [v for v in table.vetoes if v.check == "floor_min"])
     vetoes.extend(floor_reasons)
-    judged = usable if usable else list(building.floors)
+    return vetoes, conditions, unchecked, usable
 
-    results = [_criterion(building, judged, spec, crit.scales) for spec in table.criteria]
+
+def _assess(building: Building, function: str, crit: AssessmentCriteria, amenities: Mapping[str, int]) -> Assessment:
+    """The assessment of a checked ``function``, with the building's amenities already normalised."""
+    vetoes, conditions, unchecked, usable = _vetoes(building, function, crit)
+    judged = usable if usable else list(building.floors)
+    results = [_criterion(building, judged, spec, crit.scales, amenities) for spec in crit.table(function).criteria]
     location = _weighted(c for c in results if c.level == "location")
     building_score = _weighted(c for c in results if c.level == "building")
     score = 0.0 if vetoes else _weighted(results)
@@ -812,23 +962,30 @@ def assessments(
     >>> list(assessments(b))[:3]
     ['residential', 'assembly', 'healthcare']
     """
+    if not isinstance(building, Building):
+        raise TypeError(f"building must be a Building, got {type(building).__name__}")
     names = _functions(functions)
     key = (id(building), id(criteria), tuple(names), id(active_vocabulary()))
-    hit = _RECENT.get(key)
+    with _RECENT_LOCK:
+        hit = _RECENT.get(key)
     # Models are frozen, so a result cached for this very object stays right; keeping the object in
     # the cache entry keeps its id from being reused while the entry lives.
     if hit is not None and hit[0] is building and hit[1] is criteria:
         return dict(hit[2])
-    result = {f: potential(building, f, criteria=criteria) for f in names}
-    if len(_RECENT) >= _RECENT_SIZE:
-        _RECENT.pop(next(iter(_RECENT)))
-    _RECENT[key] = (building, criteria, result)
+    crit = criteria if criteria is not None else default_criteria()
+    amenities = _building_amenities(building, crit)  # warns once for the building, not once per function
+    result = {f: _assess(building, f, crit, amenities) for f in names}
+    with _RECENT_LOCK:  # threads share the cache: evicting and inserting must not interleave
+        while len(_RECENT) >= _RECENT_SIZE:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[key] = (building, criteria, result)
     return dict(result)
 
 
 _RECENT_SIZE = 64
 _RecentKey = tuple[int, int, tuple[str, ...], int]
 _RECENT: dict[_RecentKey, tuple[Building, AssessmentCriteria | None, dict[str, Assessment]]] = {}
+_RECENT_LOCK = threading.Lock()
 
 
 def profile(

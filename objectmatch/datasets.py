@@ -338,34 +338,39 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
         return []
     t = _tables()
     rng = np.random.default_rng(seed)
-    table = archetypes()
-    k = rng.choice(len(table), size=n, p=t["p"])
+    k = rng.choice(len(archetypes()), size=n, p=t["p"])
+    return _build_candidates(t, k, _draw_candidates(rng, t, k))
 
+
+def _draw_candidates(rng: np.random.Generator, t: Mapping[str, Any], k: NDArray[np.int64]) -> dict[str, Any]:
+    """Every random draw of a pool, vectorised, in a fixed order (the order is part of the output)."""
+    n = len(k)
+    d: dict[str, Any] = {}
     area_min = np.exp(rng.uniform(np.log(t["area_lo"][k]), np.log(t["area_hi"][k])))
-    area_min = np.maximum(_round_to(area_min, 5.0), 10.0)
-    area_max = np.maximum(_round_to(area_min * rng.uniform(t["spread_lo"][k], t["spread_hi"][k]), 5.0), area_min)
-    max_floors = 1 + np.floor(rng.random(n) * t["max_floors"][k]).astype(np.int64)
-    ground = rng.random(n) < t["ground"][k]
-    height = np.maximum(np.round(t["height"][k] + 0.1 * rng.integers(-1, 2, n), 1), 2.4)
-    load = np.maximum(t["load"][k] + 0.5 * rng.integers(-1, 2, n) * (rng.random(n) < 0.3), 1.5)
-    rent = _round_to(rng.uniform(t["rent_lo"][k], t["rent_hi"][k]), 5.0)
+    d["area_min"] = area_min = np.maximum(_round_to(area_min, 5.0), 10.0)
+    d["area_max"] = np.maximum(_round_to(area_min * rng.uniform(t["spread_lo"][k], t["spread_hi"][k]), 5.0), area_min)
+    d["max_floors"] = 1 + np.floor(rng.random(n) * t["max_floors"][k]).astype(np.int64)
+    d["ground"] = rng.random(n) < t["ground"][k]
+    d["height"] = np.maximum(np.round(t["height"][k] + 0.1 * rng.integers(-1, 2, n), 1), 2.4)
+    d["load"] = np.maximum(t["load"][k] + 0.5 * rng.integers(-1, 2, n) * (rng.random(n) < 0.3), 1.5)
+    d["rent"] = _round_to(rng.uniform(t["rent_lo"][k], t["rent_hi"][k]), 5.0)
     jitter = rng.integers(-1, 2, (2, n)) * (rng.random((2, n)) < 0.2)
-    noise = np.clip(t["noise"][k] + jitter[0], 0, 3).astype(np.int64)
-    tolerance = np.clip(t["tolerance"][k] + jitter[1], 0, 3).astype(np.int64)
-    visitors = np.round(rng.uniform(t["vis_lo"][k], t["vis_hi"][k]))
-    pioneer = rng.random(n) < t["pioneer"][k]
+    d["noise"] = noise = np.clip(t["noise"][k] + jitter[0], 0, 3).astype(np.int64)
+    d["tolerance"] = tolerance = np.clip(t["tolerance"][k] + jitter[1], 0, 3).astype(np.int64)
+    d["visitors"] = np.round(rng.uniform(t["vis_lo"][k], t["vis_hi"][k]))
+    d["pioneer"] = rng.random(n) < t["pioneer"][k]
 
-    ident = _perturb_weights(rng, t["ident"][k], add=0.3)
-    vals = _perturb_weights(rng, t["vals"][k], add=0.3)
-    needs = _perturb_tags(rng, t["needs"][k], drop=0.15, add=0.25)
-    offers = _perturb_tags(rng, t["offers"][k], drop=0.15, add=0.2)
+    d["ident"] = _perturb_weights(rng, t["ident"][k], add=0.3)
+    d["vals"] = _perturb_weights(rng, t["vals"][k], add=0.3)
+    d["needs"] = _perturb_tags(rng, t["needs"][k], drop=0.15, add=0.25)
+    d["offers"] = _perturb_tags(rng, t["offers"][k], drop=0.15, add=0.2)
 
-    template = t["sched_start"][k] + np.floor(rng.random(n) * t["sched_count"][k]).astype(np.int64)
-    shift = rng.integers(-1, 2, n)
-    level = np.round(rng.uniform(0.6, 1.0, n), 1)
+    d["template"] = t["sched_start"][k] + np.floor(rng.random(n) * t["sched_count"][k]).astype(np.int64)
+    d["shift"] = rng.integers(-1, 2, n)
+    d["level"] = np.round(rng.uniform(0.6, 1.0, n), 1)
 
-    prefix = np.floor(rng.random(n) * t["prefix_count"][k]).astype(np.int64)
-    word = rng.integers(0, len(_NAME_WORDS), n)
+    d["prefix"] = np.floor(rng.random(n) * t["prefix_count"][k]).astype(np.int64)
+    d["word"] = rng.integers(0, len(_NAME_WORDS), n)
 
     # A few quiet users refuse one loud user: explicit incompatibilities for the solver to honour.
     loud = np.flatnonzero(noise == 3)
@@ -374,7 +379,14 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
         quiet = np.flatnonzero((tolerance <= 1) & (rng.random(n) < 0.05))
         refuses[quiet] = loud[rng.integers(0, loud.size, quiet.size)]
         refuses[refuses == np.arange(n)] = -1
+    d["refuses"] = refuses
+    return d
 
+
+def _build_candidates(t: Mapping[str, Any], k: NDArray[np.int64], d: Mapping[str, Any]) -> list[Candidate]:
+    """Candidates from the draws, built without re-validation (every value is valid by construction)."""
+    table = archetypes()
+    n = len(k)
     width = max(5, len(str(n - 1)))
     ids = [f"c{i:0{width}d}" for i in range(n)]
     schedules: dict[tuple[int, int, float], Schedule] = {}
@@ -389,17 +401,14 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
             schedules[key] = found
         return found
 
-    ident_rows = _rows(ident, DEFAULT_IDENTITIES)
-    val_rows = _rows(vals, DEFAULT_VALUES)
-    need_sets = _sets(needs, DEFAULT_NEEDS_OFFERS)
-    offer_sets = _sets(offers, DEFAULT_NEEDS_OFFERS)
     cols = zip(
         # Areas are multiples of 5 m² held as floats: exact as whole numbers.
-        k.tolist(), area_min.astype(np.int64).tolist(), area_max.astype(np.int64).tolist(),
-        max_floors.tolist(), ground.tolist(), height.tolist(),
-        load.tolist(), rent.tolist(), noise.tolist(), tolerance.tolist(), visitors.tolist(), pioneer.tolist(),
-        template.tolist(), shift.tolist(), level.tolist(), prefix.tolist(), word.tolist(), refuses.tolist(),
-        ident_rows, val_rows, need_sets, offer_sets, strict=True,
+        k.tolist(), d["area_min"].astype(np.int64).tolist(), d["area_max"].astype(np.int64).tolist(),
+        *(d[name].tolist() for name in ("max_floors", "ground", "height", "load", "rent", "noise", "tolerance",
+                                        "visitors", "pioneer", "template", "shift", "level", "prefix", "word",
+                                        "refuses")),
+        _rows(d["ident"], DEFAULT_IDENTITIES), _rows(d["vals"], DEFAULT_VALUES),
+        _sets(d["needs"], DEFAULT_NEEDS_OFFERS), _sets(d["offers"], DEFAULT_NEEDS_OFFERS), strict=True,
     )
     out: list[Candidate] = []
     for i, (a, amin, amax, mf, gr, h, ld, rt, ns, tl, vis, pi, tpl, sh, lv, pf, wd, rf, ir, vr, nr, orow) in (
@@ -407,8 +416,8 @@ def generate_pool(n: int, seed: int = 0) -> list[Candidate]:
     ):
         arch = table[a]
         # Every value is drawn inside the model's bounds and every tag is a default-vocabulary word
-        # (checked above), so the models are built without re-validating each one; the tests
-        # re-validate whole generated pools.
+        # (checked by generate_pool), so the models are built without re-validating each one; the
+        # tests re-validate whole generated pools.
         out.append(
             Candidate.model_construct(
                 id=ids[i],

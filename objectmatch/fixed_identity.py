@@ -281,9 +281,9 @@ def _reason(tag: str) -> str | None:
     hint = ""
     if hit.modifier:
         hint = f"; to name a style of activity, put the activity next to it (e.g. '{hit.text}_cuisine')"
-    word = "" if _canonical(tag) == hit.text else f" (the word {short_repr(hit.text)})"
+    word = "" if _canonical(tag) == hit.text else f", by the word {short_repr(hit.text)}"
     return (
-        f"{short_repr(tag)} describes {hit.category}{word}, a fixed identity (who people are). objectmatch "
+        f"{short_repr(tag)} describes {hit.category}, a fixed identity (who people are){word}. objectmatch "
         "matches on flexible identity (what people do: activities, passions, needs), never on fixed "
         f"identity; use an activity tag such as 'sport' or 'green' instead{hint}"
     )
@@ -307,7 +307,7 @@ def fixed_identity_reason(tag: str) -> str | None:
     >>> fixed_identity_reason("moslimvrouwen")
     "'moslimvrouwen' describes religion, a fixed identity ..."
     >>> fixed_identity_reason("Turkse gemeenschap")
-    "'Turkse gemeenschap' describes origin (the word 'turkse'), a fixed identity ..."
+    "'Turkse gemeenschap' describes origin, a fixed identity (who people are), by the word 'turkse'. ..."
     >>> [fixed_identity_reason(t) for t in ("turkish_bath", "Dutch design", "black_box_theatre")]
     [None, None, None]
     """

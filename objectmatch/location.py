@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from objectmatch.models import Building, Location
+from objectmatch.models import MAX_TRANSIT_DISTANCE, Building, Location
 from objectmatch.vocabulary import active_vocabulary, normalise_tag
 
 __all__ = [
@@ -359,7 +359,7 @@ def _location_of(target: Building | Location, i: int | None = None) -> Location:
 def _filled(loc: Location, amenities: dict[str, int], transit: float, fill_dna: bool) -> Location:
     data: dict[str, Any] = loc.model_dump()
     data["amenities"] = amenities
-    data["transit_distance"] = float(transit) if np.isfinite(transit) else None
+    data["transit_distance"] = min(float(transit), MAX_TRANSIT_DISTANCE) if np.isfinite(transit) else None
     if fill_dna and not loc.dna:
         data["dna"] = estimate_dna(amenities)
     return Location.model_validate(data)
@@ -381,7 +381,7 @@ def locate_many(
     >>> locs = locate_many([Location(lat=52.0, lon=5.0, neighbourhood="A"),
     ...                     Location(lat=53.0, lon=5.0, neighbourhood="B")], pois)
     >>> [(l.amenities["park"], round(l.transit_distance)) for l in locs]
-    [(1, 222), (0, 110973)]
+    [(1, 222), (0, 100000)]
     """
     targets = list(targets)
     locations = [_location_of(t, i) for i, t in enumerate(targets)]
@@ -411,7 +411,8 @@ def locate(
 
     ``amenities`` holds every category of ``pois`` (zero counts included, so an
     empty neighbourhood reads as counted, not as unknown); ``transit_distance`` is
-    ``None`` when ``pois`` has no transit stop. When the location has no DNA and
+    ``None`` when ``pois`` has no transit stop, and at most 100 km (``MAX_TRANSIT_DISTANCE``:
+    a stop farther away counts as that far). When the location has no DNA and
     ``fill_dna`` is true, the DNA is estimated from the amenities (:func:`estimate_dna`).
     The building or location passed in is not changed.
 

@@ -53,6 +53,7 @@ __all__ = [
     "check_unique_buildings",
     "check_unique_ids",
     "default_conversion_costs",
+    "repeated_ids",
 ]
 
 ENERGY_LABELS: tuple[str, ...] = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
@@ -113,7 +114,7 @@ def _whole_m2(value: Any, info: ValidationInfo) -> Any:
         try:
             number = float(value.strip())
         except ValueError:
-            return value  # pydantic says it is not a number
+            raise ValueError(f"{info.field_name} must be a whole number of m², got {short_repr(value)}") from None
     if isinstance(number, bool):
         raise ValueError(f"{info.field_name} must be a whole number of m², got {short_repr(value)}")
     if isinstance(number, numbers.Real) and not isinstance(number, numbers.Integral):
@@ -513,13 +514,36 @@ def check_unique_buildings(buildings: Iterable[Building]) -> list[Building]:
     return _unique_ids(buildings, Building, "buildings", "building")
 
 
+def repeated_ids(ids: Iterable[str | None]) -> list[tuple[str, int, int]]:
+    """Every id seen before: ``(id, first position, this position)``, in order; ``None`` ids are skipped.
+
+    The one rule for unique ids; :func:`check_unique_ids` and :func:`check_unique_buildings`
+    raise on the first, readers report all of them.
+
+    Examples
+    --------
+    >>> repeated_ids(["a", "b", "a", None, "b", "a"])
+    [('a', 0, 2), ('b', 1, 4), ('a', 0, 5)]
+    """
+    first: dict[str, int] = {}
+    out: list[tuple[str, int, int]] = []
+    for i, rid in enumerate(ids):
+        if rid is None:
+            continue
+        if rid in first:
+            out.append((rid, first[rid], i))
+        else:
+            first[rid] = i
+    return out
+
+
 def _unique_ids(items: Iterable[Any], model: type[Any], plural: str, singular: str) -> list[Any]:
     out = list(items)
-    first: dict[str, int] = {}
     for i, item in enumerate(out):
         if not isinstance(item, model):
             raise TypeError(f"{plural}[{i}] is a {type(item).__name__}, not a {model.__name__}")
-        if item.id in first:
-            raise ValueError(f"duplicate {singular} id {item.id!r} at positions {first[item.id]} and {i}")
-        first[item.id] = i
+    repeated = repeated_ids(item.id for item in out)
+    if repeated:
+        rid, first, i = repeated[0]
+        raise ValueError(f"duplicate {singular} id {short_repr(rid)} at positions {first} and {i}")
     return out

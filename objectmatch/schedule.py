@@ -143,7 +143,7 @@ def _grid(value: Any) -> Schedule:
         raise ValueError(f"schedule must be 7 days x 24 hours, got {len(rows)} rows of lengths {shape}")
     for d, row in enumerate(rows):
         for h, v in enumerate(row):
-            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            if type(v) is not float and (isinstance(v, bool) or not isinstance(v, numbers.Real)):
                 raise ValueError(f"schedule[{d}][{h}] = {short_repr(v)} is not a number")
             if not (0.0 <= float(v) <= 1.0):  # also false for NaN
                 raise ValueError(f"schedule[{d}][{h}] = {v!r} is outside [0, 1]")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +16,22 @@ from pydantic import ValidationError
 
 from objectmatch import Building, Floor, Location
 from objectmatch.assess import (
+    AMENITY_SYNONYMS,
     Assessment,
     AssessmentCriteria,
+    UnknownAmenityWarning,
     assessments,
     default_criteria,
     excluded_functions,
+    known_amenities,
     load_criteria,
+    normalise_amenities,
     potential,
     potentials,
     profile,
+    validate_potentials,
 )
-from objectmatch.vocabulary import DEFAULT_FUNCTIONS
+from objectmatch.vocabulary import DEFAULT_FUNCTIONS, ObjectmatchWarning, normalise_tag
 
 ALL = set(DEFAULT_FUNCTIONS)
 
@@ -406,3 +413,130 @@ def test_docs_show_the_bundled_tables() -> None:
     assert default_criteria().to_markdown() in doc.read_text(encoding="utf-8"), (
         "docs/assessment.md is out of date: paste default_criteria().to_markdown() under 'Criteria tables'"
     )
+
+
+# -- amenity synonyms ------------------------------------------------------------------------------
+
+
+def test_the_example_buildings_amenities_are_all_known_and_counted() -> None:
+    from objectmatch import load_example
+
+    example, _ = load_example()
+    assert {"gp", "gym", "culture", "hotel"} <= set(example.location.amenities)  # keys the criteria do not use
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnknownAmenityWarning)
+        counts = normalise_amenities(example.location.amenities)
+        result = assessments(example.model_copy(update={"id": "example-copy"}))
+    assert counts["doctors"] == 1 and counts["fitness_centre"] == 3 and counts["arts_centre"] == 1
+    care = next(c for c in result["residential"].criteria if c.name == "care")
+    sport = next(c for c in result["residential"].criteria if c.name == "sport_nearby")
+    assert care.value == 1.0 and sport.value == 3.0  # 'gp' and 'gym' count, not a silent zero
+
+
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [("supermarkt", "supermarket"), ("Grocery", "supermarket"), ("huisarts", "doctors"), ("doctor", "doctors"),
+     ("horeca", "restaurant"), ("bibliotheek", "library"), ("Kinderopvang", "childcare"), ("zwembad", "swimming_pool")],
+)
+def test_synonyms_count_as_their_category(alias: str, canonical: str) -> None:
+    assert AMENITY_SYNONYMS[normalise_tag(alias)] == canonical
+    plain = building(id="plain", location={"amenities": {canonical: 3}})
+    aliased = building(id="aliased", location={"amenities": {alias: 3}})
+    assert potentials(plain) == potentials(aliased)
+
+
+def test_synonym_counts_add_up() -> None:
+    assert normalise_amenities({"supermarkt": 1, "grocery": 2, "supermarket": 4}) == {"supermarket": 7}
+
+
+def test_an_unknown_amenity_warns_naming_it() -> None:
+    b = building(id="unknown-amenity", location={"amenities": {"unicorn_stable": 4, "cafe": 2}})
+    with pytest.warns(UnknownAmenityWarning, match="'unicorn_stable' is not a category objectmatch knows") as record:
+        potentials(b)
+    assert len(record) == 1  # once per building, not once per function
+    assert issubclass(UnknownAmenityWarning, ObjectmatchWarning)
+    with pytest.warns(UnknownAmenityWarning, match="unicorn_stable"):
+        potential(b, "retail")
+
+
+def test_every_criteria_category_and_synonym_target_is_known() -> None:
+    known = known_amenities()
+    categories = {c for t in default_criteria().functions.values() for s in t.criteria for c in s.categories}
+    assert categories <= known and set(AMENITY_SYNONYMS.values()) <= known
+
+
+# -- thread safety -----------------------------------------------------------------------------------
+
+
+class _SlowDict(dict):  # type: ignore[type-arg]
+    """A dict that lets other threads run in the middle of its operations, as a busy machine may:
+    an unguarded check-then-evict on it fails at once instead of once in a blue moon."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        time.sleep(0)
+        return super().get(key, default)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        time.sleep(0)
+        return super().pop(key, *default)
+
+    def __iter__(self) -> Any:
+        for key in list(super().__iter__()):
+            time.sleep(0)
+            yield key
+            if key not in self:
+                raise RuntimeError("dictionary changed size during iteration")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        time.sleep(0)
+        super().__setitem__(key, value)
+
+
+def test_potentials_from_eight_threads_match_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from objectmatch import assess
+    from objectmatch.datasets import generate_portfolio
+
+    portfolio = generate_portfolio(150, seed=4, floors=(2, 5))
+    expected = [potentials(b, functions=["office", "retail"]) for b in portfolio]
+    monkeypatch.setattr(assess, "_RECENT", _SlowDict())
+
+    def run(offset: int) -> list[dict[str, float]]:
+        order = list(range(offset, 150)) + list(range(offset))
+        out = {i: potentials(portfolio[i], functions=["office", "retail"]) for i in order}
+        return [out[i] for i in range(150)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(run, range(0, 150, 19)))
+    assert all(r == expected for r in results)
+
+
+# -- potentials given by users -----------------------------------------------------------------------
+
+
+def test_validate_potentials_normalises_good_input() -> None:
+    assert validate_potentials({" Residential ": 0.25, "office": 1, "retail": 0}) == {
+        "residential": 0.25, "office": 1.0, "retail": 0.0}
+    assert validate_potentials({}) == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "fragment"),
+    [
+        ({"retail": 1.5}, "potentials['retail'] = 1.5 is not a finite number in [0, 1]"),
+        ({"retail": -0.1}, "potentials['retail'] = -0.1"),
+        ({"retail": float("nan")}, "potentials['retail'] = nan"),
+        ({"retail": float("inf")}, "potentials['retail'] = inf"),
+        ({"retail": True}, "potentials['retail'] = True"),
+        ({"retail": "0.5"}, "potentials['retail'] = '0.5'"),
+        ({"casino": 0.5}, "potentials: unknown function 'casino'"),
+        ({"Retail": 0.5, "retail": 0.4}, "appears twice"),
+        ({3: 0.5}, "function 3 is a int"),
+        ([("retail", 0.5)], "must be a mapping"),
+    ],
+)
+def test_validate_potentials_names_function_and_value(given: Any, fragment: str) -> None:
+    with pytest.raises(ValueError) as info:
+        validate_potentials(given)
+    assert fragment in str(info.value)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Sequence
 from importlib import resources
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -285,3 +288,79 @@ def test_generated_pool_can_fill_a_generated_building(seed: int) -> None:
     assert len({c.function for c in feasible}) >= 3
     assert len([c for c in feasible if 0 in usable_levels(building, c)]) >= 3
     assert check(building, pool, greedy_placement(building, pool)) == []
+
+
+# -- output pinned to the generators before areas became whole m² and archetypes became data ---------------
+
+# sha256 of the JSON dump (areas as floats, no conversion_costs) of what the generators gave before
+# this change; pools and buildings must stay the same for the same seed.
+PINNED = {
+    ("pool", 0): "b21d921e35fb2e461a491729fff2cb123965e69e970eb1906cfc79f630835fd4",
+    ("pool", 1): "3dcfc32b3642d495cc238f1765cf252102911ede2ae7cf36a1dccd0609b3e73d",
+    ("pool", 7): "a79696847d0495227819cd83f3995fdda14192dd6894ab86bd2ec2afc2967191",
+    ("pool", 123): "0b745b461e7320d32623fc214b23ca4760fb0750e14e1e2cdda9004797b2502b",
+    ("building", 0): "2d3bc70a36ac9e53122228f893ab49becc291105bee184f3c86d8e2dc9afdabe",
+    ("building", 3): "66a2451d2fd48909a59f7b3d69da7d0d99ca5a29613ea3e478a64c582be9365c",
+    ("building", 42): "492b52c38c1ccea59f3e73180d3daebc53505ce2b6f5b64e4cbc620daeb5c1f0",
+    ("portfolio", 5): "77c656ea4b1f45d7236b2adf0317bb417d78634f63beb01255f22c9c501dc775",
+}
+
+
+def _as_before(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: float(v) if k in ("area", "area_min", "area_max") else _as_before(v)
+                for k, v in obj.items() if not (k == "conversion_costs" and v == {})}
+    if isinstance(obj, list):
+        return [_as_before(v) for v in obj]
+    return obj
+
+
+def _digest(models: Sequence[Candidate | Building]) -> str:
+    text = json.dumps([_as_before(m.model_dump(mode="json")) for m in models], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(("kind", "seed"), sorted(PINNED))
+def test_generators_give_the_same_output_as_before(kind: str, seed: int) -> None:
+    if kind == "pool":
+        models: list[Any] = generate_pool(500, seed)
+    elif kind == "building":
+        models = [generate_building(12, seed)]
+    else:
+        models = generate_portfolio(30, seed=seed)
+    assert _digest(models) == PINNED[(kind, seed)]
+
+
+def test_pinned_values_and_whole_areas() -> None:
+    pool = generate_pool(5, seed=7)
+    assert [(c.area_min, c.area_max, c.activity, c.max_rent) for c in pool] == [
+        (405, 535, "GP practice", 175.0), (250, 330, "brewery", 155.0), (335, 480, "dance school", 100.0),
+        (315, 510, "design agency", 210.0), (190, 315, "social enterprise", 70.0)]
+    assert all(type(c.area_min) is int and type(c.area_max) is int for c in generate_pool(200, seed=3))
+    building = generate_building(6, seed=3)
+    assert [f.area for f in building.floors] == [660, 670, 720, 670, 690, 600]
+    assert all(type(f.area) is int for f in building.floors) and type(building.lettable_area) is int
+
+
+def test_generated_mappings_are_read_only() -> None:
+    c = generate_pool(1, seed=2)[0]
+    with pytest.raises(TypeError, match="read-only"):
+        c.identities["tech"] = 1.0  # type: ignore[index]
+
+
+def test_archetypes_are_data_read_at_first_use() -> None:
+    assert datasets.archetypes() is datasets.archetypes() and datasets.archetypes() == ARCHETYPES
+    raw = json.loads(resources.files("objectmatch").joinpath("data", "archetypes.json").read_text("utf-8"))
+    assert [a["activity"] for a in raw["archetypes"]] == [a.activity for a in ARCHETYPES]
+    assert set(raw["fields"]) == set(datasets.Archetype._fields)
+    cafe = ARCHETYPES[0]
+    assert cafe.area == (70, 200) and cafe.identities == {"food": 1.0, "hospitality": 0.8, "community": 0.5}
+    with pytest.raises(AttributeError, match="no attribute 'ARCHETYPE'"):
+        datasets.ARCHETYPE  # noqa: B018
+
+
+def test_a_broken_archetype_names_the_field() -> None:
+    entry = ARCHETYPES[0]._asdict()
+    del entry["weight"]
+    with pytest.raises(ValueError, match=r"archetype 3: missing fields \['weight'\]"):
+        datasets._archetype(3, entry)

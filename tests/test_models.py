@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 import json
 import math
+import unicodedata
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from objectmatch import Building, Candidate, Floor, Location, Vocabulary, use_vocabulary
@@ -368,3 +370,190 @@ def test_fixed_identity_refused_even_if_a_vocabulary_smuggles_it_in() -> None:
     with pytest.raises(ValidationError, match="fixed identity"):
         Candidate.model_validate({**CANDIDATE, "identities": {"religion": 1.0}},
                                  context={"vocabulary": smuggled})
+
+
+# -- whole square metres ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "base", "field"), [(Floor, FLOOR, "area"), (Candidate, CANDIDATE, "area_min"),
+                                                      (Candidate, CANDIDATE, "area_max")])
+def test_areas_are_whole_square_metres(model: type[Any], base: dict[str, Any], field: str) -> None:
+    for given_value in (150.0, 150, np.float64(150.0), np.int64(150), "150", " 150.0 "):
+        data = {**base, field: given_value}
+        if field == "area_min":
+            data["area_max"] = 300
+        value = getattr(model.model_validate(data), field)
+        assert value == 150 and type(value) is int
+    message = _error(model, {**base, field: 136.5})
+    assert f"{field} must be a whole number of m², got 136.5" in message
+    for bad in (True, "136.5", "lots", np.float64(0.5)):
+        assert "whole number of m²" in _error(model, {**base, field: bad})
+
+
+def test_lettable_area_is_whole() -> None:
+    building = Building.model_validate(BUILDING)
+    assert building.lettable_area == 1600 and type(building.lettable_area) is int
+
+
+# -- read-only mappings ----------------------------------------------------------------------------
+
+
+def _mappings() -> list[tuple[str, Any]]:
+    from objectmatch.culture import Hero, NeighbourhoodProfile, Ritual, Symbol
+
+    c = Candidate.model_validate(CANDIDATE)
+    b = Building.model_validate({**BUILDING, "conversion_costs": {"residential": 900},
+                                 "location": {**LOCATION, "amenities": {"cafe": 2}}})
+    return [
+        ("Candidate.identities", c.identities), ("Candidate.values", c.values),
+        ("Location.dna", b.location.dna), ("Location.amenities", b.location.amenities),
+        ("Building.conversion_costs", b.conversion_costs),
+        ("Symbol.identities", Symbol(name="s", identities={"green": 1.0}).identities),
+        ("Hero.identities", Hero(name="h", identities={"sport": 1.0}).identities),
+        ("Ritual.identities", Ritual(name="r", identities={"culture": 1.0}).identities),
+        ("NeighbourhoodProfile.values", NeighbourhoodProfile(name="n", values={"openness": 1.0}).values),
+        ("Vocabulary.offer_reach", Vocabulary.default().offer_reach),
+        ("empty Candidate.values", Candidate.model_validate({**CANDIDATE, "values": {}}).values),
+        ("default Location.amenities", Location.model_validate(LOCATION).amenities),
+    ]
+
+
+@pytest.mark.parametrize(("name", "mapping"), _mappings())
+def test_every_mapping_of_every_input_model_is_read_only(name: str, mapping: Any) -> None:
+    key = next(iter(mapping), "x")
+    for mutate in (
+        lambda m: m.__setitem__("religion", 1.0), lambda m: m.__delitem__(key), lambda m: m.update(x=1),
+        lambda m: m.pop(key), lambda m: m.popitem(), lambda m: m.clear(), lambda m: m.setdefault("x", 1),
+        lambda m: m.__ior__({"x": 1}),
+    ):
+        before = dict(mapping)
+        with pytest.raises(TypeError, match="read-only"):
+            mutate(mapping)
+        assert dict(mapping) == before, name
+
+
+def test_read_only_mappings_pickle_dump_and_compare_as_dicts() -> None:
+    import pickle
+
+    c = Candidate.model_validate(CANDIDATE)
+    again = pickle.loads(pickle.dumps(c))
+    assert again == c and type(again.identities) is type(c.identities)
+    with pytest.raises(TypeError):
+        again.identities["x"] = 1.0  # type: ignore[index]
+    dumped = c.model_dump()
+    assert type(dumped["identities"]) is dict and dumped["identities"] == {"food": 1.0, "community": 0.8}
+    assert c.identities == {"food": 1.0, "community": 0.8} and c.identities == {"food": 1.0, "community": 0.8}
+    assert Candidate.model_validate_json(c.model_dump_json()) == c
+    assert copy.deepcopy(c) == c and hash(c) == hash(copy.deepcopy(c))
+    assert c.identities.copy() == c.identities and type(c.identities.copy()) is dict
+
+
+# -- control characters ----------------------------------------------------------------------------
+
+
+def test_control_characters_are_stripped_from_text_fields() -> None:
+    c = Candidate.model_validate({**CANDIDATE, "id": "\x1b[31mcafe-1\x1b[0m", "name": "\x1b[2JBuurt\tcafe\r\n",
+                                  "activity": "ca\x00fe\x7f", "incompatible": ["lab\x1b-1"]})
+    assert (c.id, c.name, c.activity, c.incompatible) == ("cafe-1", "Buurt cafe", "cafe", frozenset({"lab-1"}))
+    b = Building.model_validate({**BUILDING, "name": "Kantoor\x85Oost\x9b", "location": {
+        **LOCATION, "neighbourhood": "Indische\u2028Buurt\x07"}})
+    assert b.name == "Kantoor Oost" and b.location.neighbourhood == "Indische Buurt"
+    assert Candidate.model_validate({**CANDIDATE, "name": "Café  De Hoek"}).name == "Café  De Hoek"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(min_size=1, max_size=30))
+def test_no_control_character_survives_validation(text: str) -> None:
+    try:
+        c = Candidate.model_validate({**CANDIDATE, "name": text, "activity": "cafe " + text})
+    except ValidationError:
+        return  # nothing left once cleaned, or a fixed-identity word in the activity
+    for value in (c.name, c.activity):
+        assert not any(unicodedata.category(ch) == "Cc" for ch in value)
+        assert value == value.strip()
+
+
+# -- schedules ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schedule", "fragment"),
+    [
+        ({"mon-fri": 8}, "hours 8 are not text"),
+        ({3: "08-18"}, "days 3 are not text"),
+        ({"mon-fri": ["08-18"]}, "are not text"),
+        ({"funday": "08-18"}, "unknown day 'funday'"),
+        ({"mon-fri": "8 to 6"}, "'8 to 6'"),
+        (5, "got 5"),
+        (None, "got None"),
+        ([["x" * 24]] * 7, "schedule must be 7 days x 24 hours"),
+        ([[None] * 24] * 7, "schedule[0][0] = None is not a number"),
+    ],
+)
+def test_any_bad_schedule_is_a_validation_error_naming_schedule(schedule: Any, fragment: str) -> None:
+    _assert_names(_error(Candidate, {**CANDIDATE, "schedule": schedule}), "schedule", fragment)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=8) | st.dictionaries(st.text(max_size=8) | st.integers(), inner,
+                                                                max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON)
+def test_a_schedule_is_valid_or_a_validation_error_never_another_exception(value: Any) -> None:
+    try:
+        c = Candidate.model_validate({**CANDIDATE, "schedule": value})
+    except ValidationError as exc:
+        assert {e["loc"][0] for e in exc.errors()} == {"schedule"}
+        return
+    assert len(c.schedule) == 7 and all(len(day) == 24 for day in c.schedule)
+
+
+# -- bounds and conversion costs ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("field", "value"), [("transit_distance", 100_001.0), ("noise_db", 151.0)])
+def test_physical_numbers_are_bounded(field: str, value: float) -> None:
+    _assert_names(_error(Location, {**LOCATION, field: value}), field, "less than or equal")
+    _assert_names(_error(Location, {**LOCATION, "amenities": {"cafe": 10**6}}), "amenities.cafe", "less than")
+
+
+def test_conversion_costs_default_and_override() -> None:
+    from objectmatch.models import default_conversion_costs
+
+    defaults = default_conversion_costs()
+    assert set(defaults) == set(Vocabulary.default().functions)
+    assert all(math.isfinite(v) and v >= 0 for v in defaults.values())
+    defaults["residential"] = -1.0  # a new dict every call
+    assert default_conversion_costs()["residential"] > 0
+    b = Building.model_validate({**BUILDING, "conversion_costs": {"Residential": 900}})
+    assert b.conversion_costs == {"residential": 900.0}
+    assert b.conversion_cost("residential") == 900.0
+    assert b.conversion_cost("retail") == default_conversion_costs()["retail"]
+    with use_vocabulary(Vocabulary.default().extend(functions=["urban_farming"])):
+        assert b.conversion_cost("urban farming") == default_conversion_costs()["other"]
+    with pytest.raises(ValueError, match="unknown function 'casino'"):
+        b.conversion_cost("casino")
+
+
+@pytest.mark.parametrize(
+    ("costs", "fragment"),
+    [({"casino": 100.0}, "unknown function 'casino'"), ({"residential": -1.0}, "greater than or equal to 0"),
+     ({"residential": math.inf}, "finite number"), ({"residential": math.nan}, "finite number"),
+     ({"religion": 1.0}, "fixed identity")],
+)
+def test_bad_conversion_costs_are_refused(costs: dict[str, float], fragment: str) -> None:
+    _assert_names(_error(Building, {**BUILDING, "conversion_costs": costs}), "conversion_costs", fragment)
+
+
+def test_conversion_cost_data_says_where_each_figure_comes_from() -> None:
+    from importlib import resources
+
+    raw = json.loads(resources.files("objectmatch").joinpath("data", "conversion_costs.json").read_text("utf-8"))
+    for function, entry in raw["costs"].items():
+        assert entry["source"] and entry["basis"] and 2000 <= entry["year"] <= 2100, function
+        assert entry["source"] == "assumption" or entry["source"] in raw["calibrate_with"], function

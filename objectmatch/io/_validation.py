@@ -181,17 +181,11 @@ def candidate_stand_ins(validation_context: dict[str, Any] | None) -> dict[str, 
 
 
 def duplicate_ids(ids: Sequence[str | None], what: str = "candidate") -> list[dict[str, Any]]:
-    """An error for every row whose id an earlier row already used."""
-    first: dict[str, int] = {}
-    errors = []
-    for row, rid in enumerate(ids):
-        if rid is None:
-            continue
-        if rid in first:
-            errors.append(error(row, rid, "id", rid, f"duplicate {what} id, also used in row {first[rid]}"))
-        else:
-            first[rid] = row
-    return errors
+    """An error for every row whose id an earlier row already used (the rule: ``models.repeated_ids``)."""
+    from objectmatch.models import repeated_ids
+
+    return [error(row, rid, "id", rid, f"duplicate {what} id, also used in row {first}")
+            for rid, first, row in repeated_ids(ids)]
 
 
 def sorted_errors(errors: list[dict[str, Any]], order: Sequence[str]) -> list[dict[str, Any]]:
