@@ -516,12 +516,6 @@ def test_scenarios_of_the_example_lead_with_different_functions(example_scenario
     assert list(s.to_frame()["lead"]) == leads
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: on the bundled example (44 usable candidates > EXACT_LIMIT) scenarios run the search only, "
-           "which gives no bound (status.gap is None), and with 1 s per lead it finds a programme for the office "
-           "lead alone (the others end 'no valid programme found within the time limit'); see the h7 report",
-)
 def test_scenarios_of_the_example_are_proven_or_bounded(example_scenarios: ScenarioSet) -> None:
     solved = [sc for sc in example_scenarios if sc.programme is not None]
     assert len({sc.lead for sc in solved}) >= 3
