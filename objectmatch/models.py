@@ -50,6 +50,7 @@ __all__ = [
     "Location",
     "TagSet",
     "TagWeights",
+    "area_weighted_identities",
     "check_unique_buildings",
     "check_unique_ids",
     "default_conversion_costs",
@@ -547,3 +548,32 @@ def _unique_ids(items: Iterable[Any], model: type[Any], plural: str, singular: s
         rid, first, i = repeated[0]
         raise ValueError(f"duplicate {singular} id {short_repr(rid)} at positions {first} and {i}")
     return out
+
+
+def area_weighted_identities(
+    placements: Mapping[str, Mapping[int, float]], by_id: Mapping[str, Candidate]
+) -> dict[str, float]:
+    """The area-weighted identity profile of placed tenants: ``p[t] = sum_i area_i w_it / sum_i area_i``.
+
+    The one home of that profile (programmes, SWOT, outreach read it). Identities with weight 0 are
+    left out; sorted strongest first.
+
+    Examples
+    --------
+    >>> a = Candidate(id="a", name="A", function="sport", activity="gym", identities={"sport": 1.0},
+    ...               area_min=100, area_max=300)
+    >>> b = Candidate(id="b", name="B", function="assembly", activity="cafe", identities={"food": 1.0},
+    ...               area_min=100, area_max=300)
+    >>> area_weighted_identities({"a": {0: 300.0}, "b": {0: 100.0}}, {"a": a, "b": b})
+    {'sport': 0.75, 'food': 0.25}
+    """
+    total = 0.0
+    acc: dict[str, float] = {}
+    for cid, floors in placements.items():
+        area = math.fsum(floors.values())
+        total += area
+        for tag, w in by_id[cid].identities.items():
+            acc[tag] = acc.get(tag, 0.0) + area * w
+    if total <= 0:
+        return {}
+    return dict(sorted(((t, v / total) for t, v in acc.items() if v > 0), key=lambda kv: (-kv[1], kv[0])))

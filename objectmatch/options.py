@@ -95,15 +95,9 @@ class ScoringOptions(BaseModel):
     def _potentials(cls, value: dict[str, float] | None) -> dict[str, float] | None:
         if value is None:
             return None
-        from objectmatch.vocabulary import active_vocabulary
+        from objectmatch.assess import validate_potentials
 
-        known = set(active_vocabulary().functions)
-        for fn, p in value.items():
-            if fn not in known:
-                raise ValueError(f"unknown function {fn!r} (known: {', '.join(sorted(known))})")
-            if not 0.0 <= p <= 1.0:  # also false for NaN
-                raise ValueError(f"potential of {fn!r} is {p!r}, not in [0, 1]")
-        return dict(sorted(value.items()))
+        return dict(sorted(validate_potentials(value).items()))
 
     def identity_network(self) -> Any:
         """The network scoring uses: the explicit one, else the profile's own (the place, not the applicants)."""

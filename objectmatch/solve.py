@@ -40,7 +40,7 @@ from objectmatch._engine.terms import agreed_rent
 from objectmatch._inputs import as_building, as_candidates
 from objectmatch._params import validate
 from objectmatch.constraints import Constraints, check
-from objectmatch.models import Building, Candidate
+from objectmatch.models import Building, Candidate, area_weighted_identities
 from objectmatch.options import MatchOptions, MatchParams
 from objectmatch.results import MatchResult, MatchStatus, Programme, Scenario, ScenarioSet
 from objectmatch.scoring import score_with
@@ -165,19 +165,6 @@ def _placements(prep: Prepared, areas: IntArray) -> dict[str, dict[int, float]]:
     }
 
 
-def identity_profile_of(placements: dict[str, dict[int, float]], by_id: dict[str, Candidate]) -> dict[str, float]:
-    """The area-weighted identity profile of a placement: ``p[t] = sum_i area_i w_it / sum_i area_i``."""
-    total = math.fsum(a for fl in placements.values() for a in fl.values())
-    acc: dict[str, float] = {}
-    for cid, fl in placements.items():
-        area = math.fsum(fl.values())
-        for tag, w in by_id[cid].identities.items():
-            acc[tag] = acc.get(tag, 0.0) + area * w
-    if total <= 0:
-        return {}
-    return dict(sorted(((t, v / total) for t, v in acc.items() if v > 0), key=lambda kv: (-kv[1], kv[0])))
-
-
 def programme_of(prep: Prepared, areas: IntArray) -> Programme:
     """A :class:`Programme` from an area matrix: placements in m², the score from ``score``, money."""
     b, opts = prep.building, prep.options
@@ -202,7 +189,7 @@ def programme_of(prep: Prepared, areas: IntArray) -> Programme:
         occupancy=math.fsum(fn_areas.values()) / b.lettable_area,
         functions=tuple(sorted(fn_areas)),
         function_areas=dict(sorted(fn_areas.items())),
-        identities=identity_profile_of(placements, by_id),
+        identities=area_weighted_identities(placements, by_id),
         rents=rents,
         asking={lvl: float(b.rent(lvl)) for lvl in b.levels},
         full_rent_roll=math.fsum(f.area * b.rent(f.level) for f in b.floors),

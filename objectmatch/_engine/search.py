@@ -50,8 +50,8 @@ EXACT_TRIES = 6
 STALL = 60
 #: Valid placements kept.
 ELITE = 300
-#: Share of the budget spent improving the starting constructions before the main search.
-START_SHARE = 0.3
+#: Work spent improving the starting constructions before the main search (about 0.15 s).
+START_UNITS = 600_000
 TOLERANCE = 1e-12
 
 
@@ -505,7 +505,9 @@ class Search:
             pl = self.construct(self._restore(start))
         else:
             starts = [self.construct()] + [self.construct(lead=g) for g in self.lead_functions(leads)]
-            share = max(self.budget - self.work, 0) * START_SHARE / len(starts)
+            # a fixed amount, not a share of the budget: a larger budget then runs the same search further
+            # (so more time never gives a worse answer), a smaller one stops within this phase
+            share = START_UNITS / len(starts)
             pl = max((self._descend(s, share) for s in starts), key=self._penalised)
         self._tabu(pl)
         found = sorted(self.kept.values(), key=lambda f: (-f.value, f.key))

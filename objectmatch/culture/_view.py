@@ -14,7 +14,7 @@ from objectmatch.culture._tags import activity_tag, tags_match
 from objectmatch.culture._vacancy import Blocked, Vacancy
 from objectmatch.culture.participation import Participation, VolunteerGroup
 from objectmatch.culture.profile import NeighbourhoodProfile
-from objectmatch.models import Building, Candidate, check_unique_ids
+from objectmatch.models import Building, Candidate, area_weighted_identities, check_unique_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from objectmatch.results import Programme
@@ -207,16 +207,7 @@ def identity_profile(programme: Programme, candidates: Iterable[Candidate]) -> d
     missing = sorted(set(programme.placements) - set(lookup))
     if missing:
         raise ValueError(f"programme tenants {missing} are not among the candidates given")
-    total = 0.0
-    acc: dict[str, float] = {}
-    for cid, floors in programme.placements.items():
-        area = math.fsum(floors.values())
-        total += area
-        for tag, w in lookup[cid].identities.items():
-            acc[tag] = acc.get(tag, 0.0) + area * w
-    if total <= 0:
-        return {}
-    return dict(sorted(((t, v / total) for t, v in acc.items() if v > 0), key=lambda kv: (-kv[1], kv[0])))
+    return area_weighted_identities(programme.placements, lookup)
 
 
 def _ranked(view: _View, column: int, positions: Iterable[int]) -> list[int]:
