@@ -565,7 +565,6 @@ def _parameters(solver: cp_model.CpSolver, options: ExactOptions) -> None:
     params = solver.parameters
     params.num_workers = options.workers
     params.random_seed = options.seed
-    params.repair_hint = True  # the search's answer sets x, y and a; CP-SAT completes the rest
     if options.workers == 1:
         params.linearization_level = 2
 
