@@ -153,3 +153,14 @@ class Document:
 
     def __len__(self) -> int:
         return len(self.sections)
+
+    def select(self, *keys: str) -> Document:
+        """The same document with only the sections named, in the order named.
+
+        Examples
+        --------
+        >>> doc = Document("Report", (Section("a", "A", ()), Section("b", "B", ())))
+        >>> doc.select("b").keys
+        ('b',)
+        """
+        return Document(self.title, tuple(self[key] for key in keys), footer=self.footer)

@@ -192,41 +192,31 @@ def stacking_plan(
 ) -> Figure:
     """Stacking plan of a programme: floors as rows, tenants as bars in proportion to their m².
 
-    Floors are rows, lowest level at the bottom (basements below the ground floor). All rows
-    share one m² axis and each row's outline is that floor's lettable area, so a narrow floor
-    looks narrow. Each tenant is a bar coloured by its use function
-    (:data:`~objectmatch.report.palette.FUNCTION_COLOURS`, colour-blind friendly); a tenant on
-    several floors sits at the same x on each and is drawn as one bar across them
-    (:func:`~objectmatch.report.floor_stack` lays the floors out). Each tenant is labelled once,
-    in its widest bar, with its name and m² where they fit, else with a number that a key below
-    the plan names: labels never overlap. Vacant area is white and hatched. The title gives the
-    score and occupancy; a legend names the functions; the let and lettable m² of each floor are
-    written at its right.
+    Floors are rows, lowest at the bottom, on one m² axis: each row's outline is that floor's
+    lettable area. A tenant is a bar coloured by its use function (colour-blind friendly
+    :data:`~objectmatch.report.palette.FUNCTION_COLOURS`); a tenant on several floors sits at the
+    same x on each, drawn as one bar across them (:func:`~objectmatch.report.floor_stack`). Each
+    tenant is labelled once, in its widest bar, with its name and m² where they fit, else with a
+    number a key below names: labels never overlap. Vacant area is hatched; let and lettable m²
+    stand at each floor's right.
 
-    Every tenant bar is a :class:`matplotlib.patches.Rectangle` with ``gid``
-    ``"placement:<candidate id>:<level>"`` (one per placement); the piece joining a tenant's bars
-    on two adjacent floors has ``"span:<candidate id>:<lower level>:<upper level>"``; vacant
-    area has ``"vacant:<level>"`` and the floor outline ``"floor:<level>"``, so tests and tools
-    can find them in ``fig.axes[0].patches``.
+    Patches carry a ``gid`` for tests and tools: ``"placement:<id>:<level>"`` per placement,
+    ``"span:<id>:<lower level>:<upper level>"`` joining a tenant's bars on adjacent floors,
+    ``"vacant:<level>"`` and ``"floor:<level>"`` (the outline).
 
     Parameters
     ----------
-    programme, building
-        The programme and the building it is placed in.
-    candidates
-        The pool holding the tenants: gives names and functions (colours). Without it bars
-        are labelled with ids and drawn in one neutral colour.
-    ax
-        Draw on this axes (its figure is returned); default: a new figure.
-    path
-        Save the picture here too (``.png``, ``.svg`` or ``.pdf``), atomically.
-    title
-        Default: the building's name, rank, score, occupancy and counts.
-    labels
-        ``"name"`` (default), ``"id"`` or ``None`` (no text in the bars).
+    programme, building, candidates
+        The programme, its building and the pool holding its tenants (names, functions); without
+        the pool, bars show ids in one neutral colour.
+    ax, path
+        Draw on this axes (default: a new figure); also save the picture here (``.png``, ``.svg``
+        or ``.pdf``), atomically.
+    title, labels
+        Default: the building's name, rank, score, occupancy and counts; ``"name"`` (default),
+        ``"id"`` or ``None`` (no text in the bars).
     style
-        Width (default 11 in; the height follows the number of floors), label size, resolution
-        and legend (:class:`FigureStyle`).
+        Width (default 11 in; the height follows the floors), label size, resolution, legend.
 
     Examples
     --------
@@ -251,33 +241,43 @@ def stacking_plan(
     by_id = lookup(programme, candidates)
     handles = _plan_handles(programme, stacks, by_id)
     own = ax is None
-    if ax is None:
-        legend_rows = -(-len(handles) // _legend_columns(len(handles), width, fontsize)) if look.legend else 0
-        fig = _new_figure(width, look.height or 0.5 * len(stacks) + 1.6 + 0.2 * legend_rows, look.dpi)
-        ax = fig.add_subplot()
-    else:
-        fig = ax.get_figure()  # type: ignore[assignment]
+    fig, ax = _plan_axes(ax, len(stacks), len(handles), look)
     bars = draw_floors(ax, stacks, by_id, fontsize)
     draw_spans(ax, bars)
     _frame_plan(ax, stacks, fontsize, title if title is not None else _default_title(programme, building, "programme"))
     if look.legend and handles:
-        if own:
-            fig.legend(handles=handles, loc="outside lower center", ncol=_legend_columns(len(handles), width, fontsize),
-                       frameon=False, fontsize=fontsize + 0.5)
-        else:
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                      fontsize=fontsize + 0.5)
+        _function_legend(fig, ax, handles, own=own, style=look)
     if labels is not None and bars:
         names = {b.candidate: (by_id[b.candidate].name if b.candidate in by_id and labels == "name" else b.candidate)
                  for b in bars}
         key = label_bars(ax, bars, names, label_fit(fig, ax, len(stacks), fontsize))
         if key:
             _key_legend(ax, key, width, fontsize)
-            if own:
+            if own:  # room below the plan for the key
                 fig.set_figheight(fig.get_figheight() + 0.35 + 0.17 * -(-len(key) // max(1, int(width / 3.2))))
     if path is not None:
         save_figure(fig, path, dpi=look.dpi)
     return fig
+
+
+def _plan_axes(ax: Axes | None, rows: int, entries: int, style: FigureStyle) -> tuple[Figure, Axes]:
+    """The given axes and its figure, or a new figure as tall as the floors and the legend need."""
+    if ax is not None:
+        return ax.get_figure(), ax  # type: ignore[return-value]
+    width = style.width or 11.0
+    legend_rows = -(-entries // _legend_columns(entries, width, style.fontsize)) if style.legend else 0
+    fig = _new_figure(width, style.height or 0.5 * rows + 1.6 + 0.2 * legend_rows, style.dpi)
+    return fig, fig.add_subplot()
+
+
+def _function_legend(fig: Figure, ax: Axes, handles: Sequence[Any], *, own: bool, style: FigureStyle) -> None:
+    """The functions' colours: below a plan of its own, beside one drawn on a given axes."""
+    width, fontsize = style.width or 11.0, style.fontsize
+    if own:
+        fig.legend(handles=handles, loc="outside lower center", ncol=_legend_columns(len(handles), width, fontsize),
+                   frameon=False, fontsize=fontsize + 0.5)
+    else:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=fontsize + 0.5)
 
 
 def _legend_columns(entries: int, width: float, fontsize: float) -> int:
