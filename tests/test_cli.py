@@ -174,6 +174,16 @@ def test_a_spinner_runs_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> N
         assert ("rendering the report" in stream.getvalue()) == shown
 
 
+def test_assess_renders_through_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(BUILDING), "--format", "markdown"]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert text.startswith("# What can Radarhuis, Radarweg, Amsterdam Sloterdijk become?")
+    assert "| office | suitable | 0.88 |" in text and "| lodging | not suitable | 0.00 |" in text
+    assert main(["assess", str(BUILDING)]) == EXIT_OK
+    table = capsys.readouterr().out
+    assert "Transformation potential per use function, highest first" in table and "lodging" in table
+
+
 def test_infeasible_request_exits_3_and_still_explains(tmp_path: Path) -> None:
     (tmp_path / "constraints.json").write_text('{"min_functions": 9}')
     proc = run("rank", BUILDING, CANDIDATES, "--constraints", tmp_path / "constraints.json", "--format", "json")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from objectmatch.models import Building
     from objectmatch.results import MatchResult, ScenarioSet
 
-__all__ = ["assessment_document", "document", "scenario_document"]
+__all__ = ["as_document", "assessment_document", "document", "scenario_document"]
 
 
 def _footer() -> str:
@@ -101,6 +101,31 @@ def document(
         sections.append(network(source))
     heading = title if title is not None else f"Tenant programmes for {result.building.name}"
     return Document(heading, tuple(s for s in sections if s is not None), footer=_footer())
+
+
+def as_document(
+    report: Document | MatchResult,
+    *,
+    profile: NeighbourhoodProfile | None = None,
+    participation: Participation | None = None,
+    scenarios: ScenarioSet | None = None,
+    top: int = 3,
+) -> Document:
+    """``report`` itself when it is a document, else :func:`document` of the result; the options only
+    go with a result (a document is built already).
+
+    Examples
+    --------
+    >>> doc = Document("Report", ())
+    >>> as_document(doc) is doc
+    True
+    """
+    if isinstance(report, Document):
+        if profile is not None or participation is not None or scenarios is not None or top != 3:
+            raise ValueError("profile, participation, scenarios and top make a document from a result; "
+                             "for a Document, pass them to objectmatch.report.document instead")
+        return report
+    return document(report, profile=profile, participation=participation, scenarios=scenarios, top=top)
 
 
 def scenario_document(scenarios: ScenarioSet, *, title: str | None = None) -> Document:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from objectmatch.report._escape import html_text
 from objectmatch.report.document import Block, Document, Heading, ItemList, Paragraph, Picture, Row, Section, Table
-from objectmatch.report.markdown import _document
 from objectmatch.report.palette import FUNCTION_COLOURS, VACANT_EDGE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -176,4 +175,7 @@ def to_html(
     >>> page.startswith("<!DOCTYPE html>"), "Programme #1" in page, "http" in page
     (True, True, False)
     """
-    return render_html(_document(report, profile, participation, scenarios, top), pictures=pictures)
+    from objectmatch.report.build import as_document
+
+    doc = as_document(report, profile=profile, participation=participation, scenarios=scenarios, top=top)
+    return render_html(doc, pictures=pictures)

@@ -151,17 +151,7 @@ def to_markdown(
     >>> print(to_markdown(result).splitlines()[0])
     # Tenant programmes for Radarhuis, Radarweg, Amsterdam Sloterdijk
     """
-    return render_markdown(_document(report, profile, participation, scenarios, top), images=images, link=link)
+    from objectmatch.report.build import as_document
 
-
-def _document(report: Document | MatchResult, profile: NeighbourhoodProfile | None,
-              participation: Participation | None, scenarios: ScenarioSet | None, top: int) -> Document:
-    """``report`` itself, or the document of a match result; the document options only go with a result."""
-    if isinstance(report, Document):
-        if profile is not None or participation is not None or scenarios is not None or top != 3:
-            raise ValueError("profile, participation, scenarios and top make a document from a result; "
-                             "for a Document, pass them to objectmatch.report.document instead")
-        return report
-    from objectmatch.report.build import document
-
-    return document(report, profile=profile, participation=participation, scenarios=scenarios, top=top)
+    doc = as_document(report, profile=profile, participation=participation, scenarios=scenarios, top=top)
+    return render_markdown(doc, images=images, link=link)
