@@ -20,7 +20,7 @@ palette per use function (:data:`FUNCTION_COLOURS`).
 
 from __future__ import annotations
 
-from objectmatch.report.build import assessment_document, document, scenario_document
+from objectmatch.report.build import as_document, assessment_document, document, scenario_document
 from objectmatch.report.document import (
     Document,
     Heading,
@@ -63,6 +63,7 @@ __all__ = [
     "Row",
     "Section",
     "Table",
+    "as_document",
     "assessment_document",
     "breakdown_table",
     "document",
