@@ -1,4 +1,9 @@
-"""The ``objectmatch`` command line: ``demo``, ``rank``, ``assess`` and ``schema``.
+"""The ``objectmatch`` command line: ``demo``, ``rank``, ``scenarios``, ``assess`` and ``schema``.
+
+This module parses arguments, reads the inputs, calls :func:`objectmatch.match` (or
+:func:`objectmatch.scenarios`) with the options as keyword arguments, and hands the result to
+:mod:`objectmatch.report`: a report is built once as a document and rendered for the terminal,
+as Markdown or as HTML there.
 
 Exit codes: 0 done; 2 bad input (a missing or unreadable file, invalid JSON or CSV, a
 missing field, a wrong type, an unknown function, a bad option, an output file that exists
@@ -31,10 +36,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from pydantic import ValidationError
     from rich.console import Console
 
-    from objectmatch.culture import NeighbourhoodProfile
+    from objectmatch.culture import NeighbourhoodProfile, Participation
     from objectmatch.io import InputError
     from objectmatch.models import Building, Candidate
-    from objectmatch.results import MatchResult
+    from objectmatch.report import Document
+    from objectmatch.results import MatchResult, ScenarioSet
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
 
@@ -48,11 +54,15 @@ ASSESS_FORMATS = ("table", "json", "csv", "markdown")
 #: ``--out`` suffixes of the rendered reports, and the format each one is.
 REPORT_SUFFIXES: dict[str, str] = {".txt": "table", ".md": "markdown", ".markdown": "markdown", ".html": "html",
                                    ".htm": "html"}
-SCHEMAS = ("building", "candidate", "candidates", "constraints", "weights", "profile", "result", "all")
+SCHEMAS = ("building", "candidate", "candidates", "constraints", "weights", "profile", "result", "scenarios", "all")
 #: Problems listed per input file before "... and N more".
 MAX_LISTED = 20
 #: Width of tables written to a file or a pipe.
 PIPE_WIDTH = 120
+#: Programmes a report shows by default (``--show``).
+SHOWN = 3
+#: Programmes ``demo`` asks for: the README's ``om.match(building, pool, k=5, ...)``.
+DEMO_K = 5
 
 
 class UserError(Exception):
@@ -114,29 +124,48 @@ def _seed(text: str) -> int:
 # -- the parser ---------------------------------------------------------------------------------
 
 
-def _match_options(parser: argparse.ArgumentParser, default_format: str = "table") -> None:
-    parser.add_argument("--top", type=_positive_int, default=3, metavar="K", help="programmes to return (default 3)")
+def _common_options(parser: argparse.ArgumentParser, default_format: str = "table") -> None:
+    """Options of every command that matches: constraints, weights, the neighbourhood, time, seed, output."""
     parser.add_argument("--min-occupancy", type=_share, default=None, metavar="X",
                         help="share of the lettable area to let, 0..1 (default 0.8, or the constraints file's)")
     parser.add_argument("--constraints", metavar="FILE",
                         help="Constraints as JSON (see `objectmatch schema constraints`)")
     parser.add_argument("--weights", metavar="FILE", help="score Weights as JSON (see `objectmatch schema weights`)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="neighbourhood profile as JSON (NeighbourhoodProfile): its DNA and identity network "
+                        "enter the score; adds positioning, SWOT and outreach to the report")
+    parser.add_argument("--participation", metavar="FILE",
+                        help="a participation round (.csv, .tsv, .xlsx, .parquet or .json, as "
+                        "objectmatch.culture.read_participation reads): the support and objection terms, and the "
+                        "report's section on what the neighbourhood asked for")
     parser.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
-                        help="seconds for the search (default: up to 20 s for small pools, 0.8 s for large ones)")
-    parser.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
+                        help="seconds of work per match (default: objectmatch.match's, from the pool's size)")
+    parser.add_argument("--seed", type=_seed, default=None, metavar="N", help="random seed (default 0)")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help=f"output format (default {default_format}; with --out, the file's suffix decides)")
     parser.add_argument("--out", metavar="FILE",
                         help="write the output to FILE instead of standard output: a report (.txt, .md, .html) or "
-                        "the result as data that objectmatch.io.read_result reads (.json, .csv, .tsv, .parquet, "
-                        ".xlsx)")
+                        "the result as data (.json, .csv, .tsv, .parquet, .xlsx)")
+    _force_option(parser)
+
+
+def _match_options(parser: argparse.ArgumentParser, k: int) -> None:
+    parser.add_argument("--top", type=_positive_int, default=k, metavar="K",
+                        help=f"programmes to find (objectmatch.match's k; default {k})")
+    parser.add_argument("--show", type=_positive_int, default=SHOWN, metavar="N",
+                        help=f"programmes the report shows side by side (default {SHOWN})")
     parser.add_argument("--plot", metavar="FILE", type=_picture,
                         help="also save the best programme's stacking plan (.png, .svg, .pdf)")
-    _force_option(parser)
+    _common_options(parser)
 
 
 def _force_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace output files that exist already")
+
+
+def _inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("building", metavar="BUILDING", help="building file (.json, .csv, .tsv, .parquet, .xlsx)")
+    parser.add_argument("candidates", metavar="CANDIDATES", help="candidate pool (.json, .csv, .tsv, .parquet, .xlsx)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     >>> args = build_parser().parse_args(["rank", "building.json", "pool.csv", "--top", "5", "--out", "r.xlsx"])
     >>> args.command, args.top, args.out, args.force
     ('rank', 5, 'r.xlsx', False)
+    >>> build_parser().parse_args(["scenarios", "b.json", "c.json", "--leads", "office", "residential"]).leads
+    ['office', 'residential']
     """
     from objectmatch import __version__
 
@@ -158,19 +189,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"objectmatch {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    demo = sub.add_parser("demo", help="the bundled example end to end: programmes, breakdown, positioning, SWOT",
-                          description="Match the bundled example (Radarhuis, Amsterdam Sloterdijk) and show the top "
-                          "programmes, their score breakdown and the best one's positioning and SWOT.")
-    _match_options(demo)
+    demo = sub.add_parser("demo", help="the bundled example end to end, as the README's Python block runs it",
+                          description="Match the bundled example (Radarhuis, Amsterdam Sloterdijk) with its "
+                          "neighbourhood profile and participation round, exactly as the README's Python block does, "
+                          "and show the report: programmes, money, the neighbourhood's voice, score breakdown.")
+    _match_options(demo, DEMO_K)
 
     rank = sub.add_parser("rank", help="rank tenant programmes for a building and a candidate pool",
-                          description="Rank tenant programmes for BUILDING (JSON or CSV) from CANDIDATES "
-                          "(JSON, CSV or TSV).")
-    rank.add_argument("building", metavar="BUILDING", help="building file (.json, or .csv with one row per floor)")
-    rank.add_argument("candidates", metavar="CANDIDATES", help="candidate pool (.json, .csv or .tsv)")
-    rank.add_argument("--profile", metavar="FILE",
-                      help="neighbourhood profile as JSON (NeighbourhoodProfile): adds positioning, SWOT, outreach")
-    _match_options(rank)
+                          description="Rank tenant programmes for BUILDING from CANDIDATES.")
+    _inputs(rank)
+    _match_options(rank, SHOWN)
+
+    scen = sub.add_parser("scenarios", help="compare leading functions: each one's best programme side by side",
+                          description="One match per leading function (objectmatch.scenarios): the best programme "
+                          "in which that function holds the largest share, compared in one table.")
+    _inputs(scen)
+    scen.add_argument("--leads", nargs="+", metavar="FUNCTION",
+                      help="leading functions to compare (default: every function the building suits and the pool "
+                      "can fill)")
+    _common_options(scen)
 
     assess = sub.add_parser("assess", help="what can this building become? potential per use function",
                             description="Transformation potential of BUILDING per use function (objectmatch.assess).")
@@ -305,6 +342,23 @@ def _read_model(name: str, model: Any, what: str) -> Any:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _read_profile(name: str | None) -> NeighbourhoodProfile | None:
+    from objectmatch.culture import NeighbourhoodProfile
+
+    return _read_model(name, NeighbourhoodProfile, "profile") if name else None
+
+
+def _read_participation(name: str | None) -> Participation | None:
+    if not name:
+        return None
+    from objectmatch.culture import read_participation
+
+    path = Path(name)
+    with _reading(path, "participation"):
+        return read_participation(path)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 # -- writing outputs ------------------------------------------------------------------------------
 
 
@@ -422,142 +476,30 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-# -- rich tables -----------------------------------------------------------------------------------
+# -- matching -------------------------------------------------------------------------------------
 
 
-def _programme_title(programme: Any, index: int) -> str:
-    return (
-        f"[bold]Programme #{programme.rank or index}[/]: score {programme.score:.3f}, occupancy "
-        f"{programme.occupancy:.0%}, {len(programme.placements)} tenants, functions {', '.join(programme.functions)}"
-    )
+@contextlib.contextmanager
+def _spinner(message: str) -> Iterator[None]:
+    """A rich spinner with the elapsed time on standard error while work runs; only when it is a terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-
-def _programme_table(programme: Any, building: Building, candidates: Sequence[Candidate]) -> Any:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from objectmatch.report import floor_table, function_colour
-
-    table = Table()
-    table.add_column("level", justify="right")
-    table.add_column("tenant")
-    table.add_column("function")
-    table.add_column("m²", justify="right")
-    frame = floor_table(programme, building, candidates)
-    last = None
-    for level, cid, name, fn, area in zip(
-        frame["level"], frame["candidate"], frame["name"], frame["function"], frame["area"], strict=True
-    ):
-        if last is not None and level != last:
-            table.add_section()
-        shown = str(level) if level != last else ""
-        last = level
-        if cid:
-            swatch = f"[{function_colour(fn)}]■[/] "
-            table.add_row(shown, f"{swatch}{escape(name)}", escape(fn), f"{area:,.0f}")
-        else:
-            table.add_row(shown, "[dim italic]vacant[/]", "", f"[dim]{area:,.0f}[/]")
-    return table
-
-
-def _breakdown_rich(programmes: Sequence[Any]) -> Any:
-    from rich.table import Table
-
-    from objectmatch.report import breakdown_table
-    from objectmatch.report._common import signed
-
-    frame = breakdown_table(programmes)
-    labels = [f"#{p.rank or i}" for i, p in enumerate(programmes, start=1)]
-    table = Table()
-    table.add_column("component")
-    table.add_column("weight", justify="right")
-    for lb in labels:
-        table.add_column(f"{lb} value", justify="right")
-        table.add_column(f"{lb} contrib.", justify="right")
-    for name, row in frame.iterrows():
-        if name == "total":
-            table.add_section()
-        cells = [str(name), "" if math.isnan(row["weight"]) else f"{row['weight']:.2f}"]
-        for lb in labels:
-            value, contrib = row[f"{lb} value"], row[f"{lb} contribution"]
-            cells.append(f"{value:.3f}")
-            cells.append(f"[bold]{contrib:.3f}[/]" if name == "total" else signed(contrib))
-        table.add_row(*cells)
-    return table
-
-
-def _print_culture(console: Console, programme: Any, building: Building, candidates: Sequence[Candidate],
-                   profile: NeighbourhoodProfile) -> None:
-    from rich.markup import escape
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from objectmatch.culture import outreach, positioning, swot
-
-    def item(text: str) -> None:
-        console.print(Padding(Text(f"- {text}"), (0, 0, 0, 4)))
-
-    rank = f" #{programme.rank}" if programme.rank else ""
-    console.print()
-    console.print(f"[bold]Positioning of programme{rank}[/]")
-    console.print(Text(positioning(programme, building, candidates, profile).summary))
-    sw = swot(programme, building, candidates, profile)
-    console.print()
-    console.print(f"[bold]SWOT of programme{rank}[/] (against the neighbourhood {escape(profile.name)})")
-    for title, items in (("Strengths", sw.strengths), ("Weaknesses", sw.weaknesses),
-                         ("Opportunities", sw.opportunities), ("Threats", sw.threats)):
-        console.print(f"  [bold]{title}[/]")
-        if not items:
-            item("none found")
-        for it in items[:3]:
-            item(it.text)
-        if len(items) > 3:
-            console.print(f"    [dim]... and {len(items) - 3} more[/]")
-    reach = outreach(programme, building, profile, top=3, candidates=candidates)
-    if reach.targets:
-        console.print()
-        console.print(f"[bold]Outreach for {reach.vacant_area:,.0f} m² vacant[/]")
-        for target in reach.targets:
-            item(target.why)
-
-
-def _print_table(stream: TextIO, result: MatchResult, building: Building, candidates: Sequence[Candidate],
-                 top: int, profile: NeighbourhoodProfile | None, heading: str) -> None:
-    from rich.markup import escape
-
-    console = _console(stream)
-    console.print(f"[bold]{escape(heading)}[/]")
-    console.print(
-        f"{len(building.floors)} floors, {building.lettable_area:,.0f} m² lettable, "
-        f"{escape(building.location.neighbourhood)}; {len(candidates)} candidates"
-    )
-    programmes = list(result.programmes[:top])
-    for i, p in enumerate(programmes, start=1):
-        console.print()
-        console.print(_programme_title(p, i))
-        console.print(_programme_table(p, building, candidates))
-    if programmes:
-        console.print()
-        console.print("[bold]Score breakdown[/]: each component's value in [0, 1] and its contribution "
-                      "(weight x value) to the score")
-        console.print(_breakdown_rich(programmes))
-    console.print()
-    status = result.status
-    colour = {"optimal": "green", "feasible": "cyan", "infeasible": "red"}[status.code]
-    console.print(f"[bold {colour}]Status: {status.code}[/]. {escape(status.message)} ({status.wall_time:.2f} s)")
-    for reason in status.reasons:
-        if reason != status.message:
-            console.print(f"  - {escape(reason)}")
-    if programmes and profile is not None:
-        _print_culture(console, programmes[0], building, candidates, profile)
-
-
-# -- commands ---------------------------------------------------------------------------------------
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(file=sys.stderr), transient=True) as progress:
+        progress.add_task(message, total=None)
+        yield
 
 
 def _constraints(args: argparse.Namespace) -> Any:
+    """The constraints file, with ``--min-occupancy`` over it; None when neither is given."""
     from objectmatch.constraints import Constraints
 
+    if not args.constraints and args.min_occupancy is None:
+        return None
     base = _read_model(args.constraints, Constraints, "constraints") if args.constraints else Constraints()
     if args.min_occupancy is not None:
         base = Constraints.model_validate({**base.model_dump(), "min_occupancy": args.min_occupancy})
@@ -579,167 +521,188 @@ def _check_must_include(must_include: Iterable[str], candidates: Sequence[Candid
         raise UserError(lines)
 
 
-def _match(
-    building: Building,
-    candidates: Sequence[Candidate],
-    args: argparse.Namespace,
-    profile: NeighbourhoodProfile | None = None,
-) -> MatchResult:
+def _options(args: argparse.Namespace, candidates: Sequence[Candidate], profile: NeighbourhoodProfile | None,
+             participation: Participation | None) -> dict[str, Any]:
+    """The keyword arguments for :func:`objectmatch.match`: only those the command line sets, so that
+    everything else keeps the library's defaults."""
     from objectmatch.scoring import Weights
-    from objectmatch.solve import match
 
+    options: dict[str, Any] = {}
+    if getattr(args, "top", None) is not None:
+        options["k"] = args.top
     constraints = _constraints(args)
-    _check_must_include(constraints.must_include, candidates, args.constraints)
-    weights = _read_model(args.weights, Weights, "weights") if args.weights else None
-    network = None
+    if constraints is not None:
+        _check_must_include(constraints.must_include, candidates, args.constraints)
+        options["constraints"] = constraints
+    if args.weights:
+        options["weights"] = _read_model(args.weights, Weights, "weights")
+    if args.time_limit is not None:
+        options["time_limit"] = args.time_limit
+    if args.seed is not None:
+        options["seed"] = args.seed
     if profile is not None:
-        # With a neighbourhood profile, shared identity runs through its identity network (issue 5):
-        # related identities ("sport" and "health") count as shared.
-        from objectmatch.culture import IdentityNetwork
+        options["profile"] = profile
+    if participation is not None:
+        options["participation"] = participation
+    return options
 
-        network = IdentityNetwork.from_profile(profile, candidates)
-    err = sys.stderr
+
+def _solve(work: Callable[[], Any], message: str) -> Any:
+    """Run a match (behind a spinner); an option or request it refuses is the user's to fix (exit 2)."""
     try:
-        if err.isatty():
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-            with Progress(*columns, console=Console(file=err), transient=True) as progress:
-                progress.add_task(f"matching {len(candidates)} candidates to {len(building.floors)} floors", total=None)
-                return match(building, candidates, k=args.top, constraints=constraints, weights=weights,
-                             time_limit=args.time_limit, seed=args.seed, network=network)
-        return match(building, candidates, k=args.top, constraints=constraints, weights=weights,
-                     time_limit=args.time_limit, seed=args.seed, network=network)
-    except ValueError as exc:  # a request match() refuses, e.g. an unknown id in must_include
+        with _spinner(message):
+            return work()
+    except ValueError as exc:  # InvalidParameterError and the requests match() refuses
         raise UserError([str(exc)]) from None
 
 
+# -- rendering ------------------------------------------------------------------------------------
+
+
+def _render(stream: TextIO, target: _Target, doc: Document) -> None:
+    """A report document in the target's format: the terminal's tables, Markdown (pictures beside the file) or HTML."""
+    from objectmatch.report import images_folder, render_html, render_markdown, to_terminal
+
+    with _spinner("rendering the report"):
+        if target.format == "table":
+            to_terminal(doc, _console(stream))
+        elif target.format == "markdown":
+            folder = images_folder(target.path) if target.path is not None else None
+            stream.write(render_markdown(doc, images=folder, link=folder.name if folder is not None else None))
+        else:
+            stream.write(render_html(doc))
+
+
 def _save_plot(path: Path, programme: Any, building: Building, candidates: Sequence[Candidate]) -> None:
-    from objectmatch.io import atomic_write
     from objectmatch.report import save_figure, stacking_plan
 
     figure = stacking_plan(programme, building, candidates)
 
     def write(target: Path) -> None:
-        # the temporary file keeps the suffix, so the picture format follows the name as usual
-        with atomic_write(target, "wb") as handle:
-            save_figure(figure, handle.name, dpi=150)
+        save_figure(figure, target)  # atomically
 
     _write_file(path, write)
 
 
-def _render_result(stream: TextIO, target: _Target, result: MatchResult, building: Building,
-                   candidates: Sequence[Candidate], profile: NeighbourhoodProfile | None, top: int,
-                   heading: str) -> None:
-    fmt, out = target.format, target.path
-    if fmt == "table":
-        _print_table(stream, result, building, candidates, top, profile, heading)
-    elif fmt == "json":
-        stream.write(result.model_dump_json(indent=2) + "\n")
-    elif fmt == "csv":
-        stream.write(result.to_frame(candidates).to_csv(index=False, lineterminator="\n"))
-    elif fmt == "markdown":
-        from objectmatch.report import to_markdown
-
-        images = link = None
-        if out is not None and result.programmes:
-            images = _images_dir(out)
-            link = images.name
-        stream.write(to_markdown(result, building, candidates, profile=profile, top=top, images=images,
-                                 link=link) + "\n")
-    else:
-        from objectmatch.report import to_html
-
-        stream.write(to_html(result, building, candidates, profile=profile, top=top))
-
-
-def _images_dir(out: Path) -> Path:
-    """Where a Markdown report written to ``out`` puts its pictures."""
-    return out.with_name(f"{out.stem}_img")
-
-
-def _write_result(args: argparse.Namespace, target: _Target, result: MatchResult, building: Building,
-                  candidates: Sequence[Candidate], profile: NeighbourhoodProfile | None, heading: str) -> int:
+def _write_result(args: argparse.Namespace, target: _Target, result: MatchResult, title: str) -> int:
+    """The result in the target's format (data, or a report showing ``--show`` programmes); exit 3 if infeasible."""
     if args.plot and result.best is not None:
-        _save_plot(Path(args.plot), result.best, building, candidates)
+        _save_plot(Path(args.plot), result.best, result.building, result.candidates)
     if target.path is not None and target.format not in REPORT_SUFFIXES.values():
         from objectmatch.io import write_result
 
-        _write_file(target.path, lambda path: write_result(result, path, candidates=candidates))
+        _write_file(target.path, lambda path: write_result(result, path, candidates=result.candidates))
     else:
         with _output(target.path) as stream:
-            _render_result(stream, target, result, building, candidates, profile, args.top, heading)
+            if target.format == "json":
+                stream.write(result.model_dump_json(indent=2) + "\n")
+            elif target.format == "csv":
+                stream.write(result.to_frame().to_csv(index=False, lineterminator="\n"))
+            else:
+                from objectmatch.report import document
+
+                _render(stream, target, document(result, top=args.show, title=title))
     if not result.status.feasible or not result.programmes:
         print(f"objectmatch: no programme meets the request: {result.status.message}", file=sys.stderr)
         return EXIT_INFEASIBLE
     return EXIT_OK
 
 
+def _write_scenarios(target: _Target, scenarios: ScenarioSet) -> int:
+    """The scenario comparison as data or a report; exit 3 when no lead gives a programme."""
+    if target.path is not None and target.format in ("csv", "tsv", "parquet", "xlsx"):
+        from objectmatch.io import write_frame
+
+        _write_file(target.path, lambda path: write_frame(scenarios.to_frame(), path))
+    else:
+        with _output(target.path) as stream:
+            if target.format == "json":
+                stream.write(scenarios.model_dump_json(indent=2) + "\n")
+            elif target.format == "csv":
+                stream.write(scenarios.to_frame().to_csv(index=False, lineterminator="\n"))
+            else:
+                from objectmatch.report import scenario_document
+
+                _render(stream, target, scenario_document(scenarios))
+    if not any(s.programme is not None for s in scenarios):
+        print("objectmatch: no leading function gives a programme that meets the request", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
 def _result_target(args: argparse.Namespace, inputs: Sequence[str | None]) -> _Target:
     """The output of ``rank`` or ``demo``, checked before any work is done."""
+    from objectmatch.report import images_folder
+
     target = _target(args, _result_suffixes(), "table")
     outputs = [p for p in (target.path, Path(args.plot) if args.plot else None) if p is not None]
     _check_outputs(outputs, inputs, args.force)
-    if target.path is not None and target.format == "markdown" and _images_dir(target.path).exists() \
+    if target.path is not None and target.format == "markdown" and images_folder(target.path).exists() \
             and not args.force:
-        raise UserError([f"{_images_dir(target.path)}: the pictures folder of {target.path} exists already; "
+        raise UserError([f"{images_folder(target.path)}: the pictures folder of {target.path} exists already; "
                          "pass --force to replace its pictures"])
     return target
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from objectmatch.culture import example_profile
-    from objectmatch.datasets import load_example
+def _option_files(args: argparse.Namespace) -> list[str | None]:
+    return [args.constraints, args.weights, args.profile, args.participation]
 
-    target = _result_target(args, [args.constraints, args.weights])
-    building, candidates = load_example()
-    profile = example_profile()
-    result = _match(building, candidates, args, profile)
-    return _write_result(args, target, result, building, candidates, profile,
-                         f"objectmatch demo: tenant programmes for {building.name}")
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from objectmatch.culture import example_participation, example_profile
+    from objectmatch.datasets import load_example
+    from objectmatch.solve import match
+
+    target = _result_target(args, _option_files(args))
+    building, pool = load_example()
+    profile = _read_profile(args.profile)
+    participation = _read_participation(args.participation)
+    options = _options(args, pool, profile if profile is not None else example_profile(),
+                       participation if participation is not None else example_participation())
+    result = _solve(lambda: match(building, pool, **options), f"matching {len(pool)} candidates to {building.name}")
+    return _write_result(args, target, result, f"objectmatch demo: tenant programmes for {building.name}")
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
-    from objectmatch.culture import NeighbourhoodProfile
+    from objectmatch.solve import match
 
-    target = _result_target(args, [args.building, args.candidates, args.constraints, args.weights, args.profile])
+    target = _result_target(args, [args.building, args.candidates, *_option_files(args)])
     building = _read_building(args.building)
-    candidates = _read_candidates(args.candidates)
-    profile = _read_model(args.profile, NeighbourhoodProfile, "profile") if args.profile else None
-    result = _match(building, candidates, args, profile)
-    return _write_result(args, target, result, building, candidates, profile, f"Tenant programmes for {building.name}")
+    pool = _read_candidates(args.candidates)
+    options = _options(args, pool, _read_profile(args.profile), _read_participation(args.participation))
+    result = _solve(lambda: match(building, pool, **options),
+                    f"matching {len(pool)} candidates to {len(building.floors)} floors")
+    return _write_result(args, target, result, f"Tenant programmes for {building.name}")
 
 
-def _render_assessment(stream: TextIO, fmt: str, building: Building, frame: pd.DataFrame) -> None:
-    if fmt == "json":
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from objectmatch.io import formats
+    from objectmatch.solve import scenarios
+
+    suffixes = {**REPORT_SUFFIXES, ".json": "json", **{suffix: suffix[1:] for suffix in formats()["table"]}}
+    target = _target(args, suffixes, "table")
+    _check_outputs([target.path] if target.path is not None else [], [args.building, args.candidates,
+                                                                       *_option_files(args)], args.force)
+    building = _read_building(args.building)
+    pool = _read_candidates(args.candidates)
+    options = _options(args, pool, _read_profile(args.profile), _read_participation(args.participation))
+    found = _solve(lambda: scenarios(building, pool, leads=args.leads, **options),
+                   f"one match per leading function for {building.name}")
+    return _write_scenarios(target, found)
+
+
+def _render_assessment(stream: TextIO, target: _Target, building: Building, frame: pd.DataFrame) -> None:
+    if target.format == "json":
         stream.write(json.dumps(_frame_records(frame), indent=2, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
+    elif target.format == "csv":
         stream.write(frame.to_csv(index=False, lineterminator="\n"))
-    elif fmt == "markdown":
-        from objectmatch.report.markdown import markdown_table
-
-        rows = [[r.function, r.verdict, f"{r.potential:.2f}", f"{r.location:.2f}", f"{r.building:.2f}",
-                 r.deciding] for r in frame.itertuples()]
-        header = ["function", "verdict", "potential", "location", "building", "deciding"]
-        stream.write(f"# What can {building.name} become?\n\n" + markdown_table(header, rows, "llrrrl") + "\n")
     else:
-        from rich.markup import escape
-        from rich.table import Table
+        from objectmatch.report import assessment_document
 
-        colours = {"suitable": "green", "conditionally suitable": "yellow", "not suitable": "red"}
-        table = Table()
-        for name, justify in (("function", "left"), ("verdict", "left"), ("potential", "right"),
-                              ("location", "right"), ("building", "right"), ("deciding", "left")):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
-        for r in frame.itertuples():
-            table.add_row(escape(str(r.function)), f"[{colours.get(str(r.verdict), 'white')}]{r.verdict}[/]",
-                          f"{r.potential:.2f}", f"{r.location:.2f}", f"{r.building:.2f}",
-                          escape(str(r.deciding)))
-        console = _console(stream)
-        console.print(f"[bold]What can {escape(building.name)} become?[/] Transformation potential per use "
-                      "function, highest first")
-        console.print(table)
+        _render(stream, target, assessment_document(building, frame))
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
@@ -755,7 +718,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         _write_file(target.path, lambda path: write_frame(frame, path))
         return EXIT_OK
     with _output(target.path) as stream:
-        _render_assessment(stream, target.format, building, frame)
+        _render_assessment(stream, target, building, frame)
     return EXIT_OK
 
 
@@ -772,7 +735,7 @@ def schema(model: str) -> dict[str, Any]:
     from objectmatch.constraints import Constraints
     from objectmatch.culture import NeighbourhoodProfile
     from objectmatch.models import Building, Candidate
-    from objectmatch.results import MatchResult
+    from objectmatch.results import MatchResult, ScenarioSet
     from objectmatch.scoring import Weights
 
     makers: Mapping[str, Any] = {
@@ -783,6 +746,7 @@ def schema(model: str) -> dict[str, Any]:
         "weights": Weights.model_json_schema,
         "profile": NeighbourhoodProfile.model_json_schema,
         "result": lambda: MatchResult.model_json_schema(mode="serialization"),
+        "scenarios": lambda: ScenarioSet.model_json_schema(mode="serialization"),
     }
     if model == "all":
         return {name: make() for name, make in makers.items()}
@@ -800,7 +764,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"demo": _cmd_demo, "rank": _cmd_rank, "assess": _cmd_assess, "schema": _cmd_schema}
+_COMMANDS = {"demo": _cmd_demo, "rank": _cmd_rank, "scenarios": _cmd_scenarios, "assess": _cmd_assess,
+             "schema": _cmd_schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,8 +20,8 @@ trap 'rm -rf "$work"' EXIT
 
 # 1. The report, as a user would make it.
 "$PYTHON" -m objectmatch rank "$DATA/example_building.json" "$DATA/example_candidates.json" \
-    --profile "$DATA/example_neighbourhood.json" --top 3 --time-limit 2 \
-    --format html --out "$work/report.html"
+    --profile "$DATA/example_neighbourhood.json" --participation "$DATA/example_participation.csv" \
+    --top 3 --time-limit 2 --out "$work/report.html"
 
 # 2. Its screenshot. --user-data-dir keeps chromium away from any existing profile; the other
 #    flags stop it from reaching the network (the page needs nothing outside the file).
@@ -31,22 +31,24 @@ trap 'rm -rf "$work"' EXIT
     "file://$work/report.html" >"$work/chromium.log" 2>&1 || { cat "$work/chromium.log" >&2; exit 1; }
 test -s "$OUT/report.png" || { echo "chromium wrote no screenshot" >&2; cat "$work/chromium.log" >&2; exit 1; }
 
-# 3. The tutorial's pictures (the same constraints as docs/tutorial.md, step 3).
+# 3. The tutorial's pictures (the same request as docs/tutorial.md, step 3).
 "$PYTHON" - "$OUT" <<'PY'
 import sys
 from pathlib import Path
 
 import objectmatch as om
-from objectmatch.culture import example_profile
-from objectmatch.report import identity_network
+from objectmatch.culture import example_participation, example_profile
+from objectmatch.report import FigureStyle, identity_network
 
 out = Path(sys.argv[1])
 building, pool = om.load_example()
 cons = om.Constraints(min_occupancy=0.9, min_functions=4, max_function_share=0.5)
-best = om.match(building, pool, k=1, constraints=cons, seed=0, time_limit=2).best
+best = om.match(building, pool, k=1, constraints=cons, profile=example_profile(),
+                participation=example_participation(), time_limit=2).best
 assert best is not None, "the tutorial's request found no programme"
-best.plot(building, pool, path=out / "stacking-plan.png", dpi=120)
-identity_network(best, pool, network=example_profile().network(pool), path=out / "identity-network.png", dpi=100)
+best.plot(building, pool, path=out / "stacking-plan.png", style=FigureStyle(dpi=120))
+identity_network(best, pool, network=example_profile().network(pool), path=out / "identity-network.png",
+                 style=FigureStyle(dpi=100))
 PY
 
 echo "wrote $OUT/report.png, $OUT/stacking-plan.png and $OUT/identity-network.png"

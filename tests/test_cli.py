@@ -51,14 +51,42 @@ def test_rank_html_report_and_plot(tmp_path: Path) -> None:
     assert "wrote report.html" in proc.stderr and "wrote plan.png" in proc.stderr
 
 
-def test_demo_prints_programmes_breakdown_positioning_and_swot() -> None:
+def test_demo_prints_the_whole_report() -> None:
+    from objectmatch.report._voice import TITLE
+
     proc = run("demo", "--time-limit", "1", "--top", "2")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    for text in ("Radarhuis", "Programme #1", "Programme #2", "level", "m²", "Score breakdown", "shared_identity",
-                 "Status:", "Positioning of programme #1", "SWOT of programme #1", "Strengths", "Threats"):
+    for text in ("objectmatch demo: tenant programmes for Radarhuis", "Programme #1", "Programme #2", "level", "m²",
+                 "Status: ", "At a glance", "Rent roll and income of programme #1", "annual rent EUR", TITLE,
+                 "Wishes", "Volunteers", "Score breakdown", "Shared identity", "What each component measures",
+                 "Why programme #1 beats programme #2", "Candidates left out of programme #1", "Positioning", "SWOT",
+                 "Strengths", "Threats"):
         assert text in out, text
     assert "Programme #3" not in out
+    assert "\x1b" not in out  # plain text when piped
+
+
+def test_demo_runs_what_the_readme_runs() -> None:
+    """``objectmatch demo`` is the README's Python block: the same call, so the same best programme."""
+    import objectmatch as om
+    from objectmatch._params import validate
+    from objectmatch.culture import example_participation, example_profile
+    from objectmatch.options import MatchOptions
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    call = "om.match(building, pool, k=5, profile=example_profile(), participation=example_participation())"
+    assert call in readme
+    proc = run("demo", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    shown = MatchResult.model_validate_json(proc.stdout)
+    expected = {"k": 5, "profile": example_profile(), "participation": example_participation()}
+    assert shown.options == validate(MatchOptions, "match", expected)
+    building, pool = om.load_example()
+    result = om.match(building, pool, **expected)  # type: ignore[arg-type]
+    assert (shown.building, shown.candidates) == (result.building, result.candidates)
+    if not (shown.status.clock_stopped or result.status.clock_stopped):  # the same work, unless a busy clock cut it
+        assert shown.best == result.best
 
 
 def test_schema_is_valid_json_for_tooling() -> None:
@@ -77,6 +105,83 @@ def test_assess_json_lists_every_function() -> None:
     rows = json.loads(proc.stdout)
     assert len(rows) == 10 and {"function", "verdict", "potential"} <= set(rows[0])
     assert [r["potential"] for r in rows] == sorted((r["potential"] for r in rows), reverse=True)
+
+
+def test_scenarios_compares_the_leads(tmp_path: Path) -> None:
+    from objectmatch import ScenarioSet
+    from objectmatch.io import read_frame
+
+    proc = run("scenarios", BUILDING, CANDIDATES, "--leads", "office", "lodging", "--time-limit", "1",
+               "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    found = ScenarioSet.model_validate_json(proc.stdout)
+    assert [s.lead for s in found] == ["office", "lodging"]
+    assert found[0].programme is not None and found[1].programme is None  # lodging is vetoed here
+    proc = run("scenarios", BUILDING, CANDIDATES, "--leads", "office", "lodging", "--time-limit", "1",
+               "--out", "scenarios.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    frame = read_frame(tmp_path / "scenarios.xlsx")
+    assert list(frame["lead"]) == ["office", "lodging"] and {"score", "annual_rent", "rent_share"} <= set(frame)
+    proc = run("scenarios", BUILDING, CANDIDATES, "--leads", "lodging", "--time-limit", "1")
+    assert proc.returncode == EXIT_INFEASIBLE
+    assert "Scenarios: the best programme each leading function gives" in proc.stdout
+    assert "lodging" in proc.stdout and "no leading function gives a programme" in proc.stderr
+
+
+def test_participation_and_profile_files_reach_the_match_and_the_report(tmp_path: Path) -> None:
+    from objectmatch.report._voice import TITLE
+
+    responses = DATA / "example_participation.csv"
+    profile = DATA / "example_neighbourhood.json"
+    proc = run("rank", BUILDING, CANDIDATES, "--participation", responses, "--profile", profile, "--time-limit", "1",
+               "--top", "2", "--show", "1", "--out", "report.md", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert f"## {TITLE}" in text and "### Positioning" in text
+    assert "## Programme #1" in text and "## Programme #2" not in text  # --show 1
+    assert (tmp_path / "report_img" / "programme-1.png").exists()
+    proc = run("rank", BUILDING, CANDIDATES, "--participation", responses, "--time-limit", "1", "--top", "1",
+               "--format", "json")
+    assert MatchResult.model_validate_json(proc.stdout).options.participation is not None
+    proc = run("rank", BUILDING, CANDIDATES, "--time-limit", "1", "--top", "1", "--format", "markdown")
+    assert TITLE not in proc.stdout and "Positioning" not in proc.stdout
+    bad = tmp_path / "responses.csv"
+    bad.write_text("respondent,role,wishes\nr1,astronaut,green:1\n", encoding="utf-8")
+    proc = run("rank", BUILDING, CANDIDATES, "--participation", bad)
+    assert proc.returncode == EXIT_INPUT and "Traceback" not in proc.stderr
+    assert str(bad) in proc.stderr and "astronaut" in proc.stderr
+
+
+def test_match_options_are_checked_by_match(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rank", str(BUILDING), str(CANDIDATES), "--seed", "-1"]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "The 'seed' parameter of match must be an int in [0, 2**32-1]; got -1" in err
+
+
+def test_a_spinner_runs_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from objectmatch import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        with cli._spinner("rendering the report"):
+            time.sleep(0.3)
+        assert ("rendering the report" in stream.getvalue()) == shown
+
+
+def test_assess_renders_through_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(BUILDING), "--format", "markdown"]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert text.startswith("# What can Radarhuis, Radarweg, Amsterdam Sloterdijk become?")
+    assert "| office | suitable | 0.88 |" in text and "| lodging | not suitable | 0.00 |" in text
+    assert main(["assess", str(BUILDING)]) == EXIT_OK
+    table = capsys.readouterr().out
+    assert "Transformation potential per use function, highest first" in table and "lodging" in table
 
 
 def test_infeasible_request_exits_3_and_still_explains(tmp_path: Path) -> None:

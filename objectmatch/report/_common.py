@@ -1,19 +1,50 @@
-"""What the HTML and Markdown reports share: the culture reading of a programme and number formats."""
+"""What the sections of a report share: the problem being reported on, and number formats."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from objectmatch.culture import NeighbourhoodProfile, Outreach, Positioning, Swot
+    from objectmatch.culture import NeighbourhoodProfile, Outreach, Participation, Positioning, Swot
     from objectmatch.models import Building, Candidate
     from objectmatch.results import MatchResult, Programme
 
 #: SWOT items shown per quadrant in a report (the rest are counted).
 SWOT_ITEMS = 4
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a report is made from: the result, the programmes shown, and the neighbourhood's voice."""
+
+    result: MatchResult
+    programmes: tuple[Programme, ...]
+    profile: NeighbourhoodProfile | None
+    participation: Participation | None
+    by_id: dict[str, Candidate] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {c.id: c for c in self.result.candidates})
+
+    @property
+    def building(self) -> Building:
+        return self.result.building
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        return self.result.candidates
+
+    def candidate(self, cid: str) -> Candidate | None:
+        """The candidate with id ``cid`` (None when the pool does not hold it)."""
+        return self.by_id.get(cid)
+
+    def name(self, cid: str) -> str:
+        """A tenant's name (its id when the pool does not hold it)."""
+        c = self.candidate(cid)
+        return c.name if c is not None else cid
 
 
 @dataclass(frozen=True)
@@ -25,26 +56,25 @@ class Reading:
     outreach: Outreach
 
 
-def read_culture(
-    programme: Programme, building: Building, candidates: Sequence[Candidate], profile: NeighbourhoodProfile | None
-) -> Reading | None:
-    """Positioning, SWOT and outreach of ``programme``; ``None`` without a neighbourhood profile."""
-    if profile is None:
+def read_culture(programme: Programme, source: Source) -> Reading | None:
+    """Positioning, SWOT (with the participation round, if any) and outreach; ``None`` without a profile."""
+    if source.profile is None:
         return None
     from objectmatch.culture import outreach, positioning, swot
 
+    b, pool, profile = source.building, source.candidates, source.profile
     return Reading(
-        positioning=positioning(programme, building, candidates, profile),
-        swot=swot(programme, building, candidates, profile),
-        outreach=outreach(programme, building, profile, top=5, candidates=candidates),
+        positioning=positioning(programme, b, pool, profile),
+        swot=swot(programme, b, pool, profile, participation=source.participation),
+        outreach=outreach(programme, b, profile, top=5, candidates=pool),
     )
 
 
-def top_programmes(result: MatchResult, top: int) -> list[Programme]:
+def top_programmes(result: MatchResult, top: int) -> tuple[Programme, ...]:
     """The first ``top`` programmes (``top`` >= 1)."""
-    if not isinstance(top, int) or top < 1:
+    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
         raise ValueError(f"top must be a positive whole number, got {top!r}")
-    return list(result.programmes[:top])
+    return tuple(result.programmes[:top])
 
 
 def label(programme: Programme, index: int) -> str:
@@ -52,33 +82,48 @@ def label(programme: Programme, index: int) -> str:
     return f"#{programme.rank or index}"
 
 
-def num(value: float, digits: int = 3) -> str:
-    """A number for a table; an empty string for NaN."""
+def labels(programmes: Sequence[Programme]) -> list[str]:
+    """``#rank`` of each programme, in order."""
+    return [label(p, i) for i, p in enumerate(programmes, start=1)]
+
+
+def num(value: float | None, digits: int = 3) -> str:
+    """A number for a table; an empty string for None or NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return f"{value:.{digits}f}"
 
 
-def signed(value: float, digits: int = 3) -> str:
-    """A contribution with its sign (``+0.632``, ``-0.100``)."""
+def signed(value: float | None, digits: int = 3) -> str:
+    """A contribution with its sign (``+0.632``, ``-0.100``).
+
+    Examples
+    --------
+    >>> signed(0.6321), signed(-0.1), signed(0.0)
+    ('+0.632', '-0.100', '0.000')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     rounded = round(value, digits)
     return f"{rounded + 0.0:+.{digits}f}" if rounded != 0 else f"{0.0:.{digits}f}"
 
 
-def status_lines(result: MatchResult) -> list[str]:
-    """The status in words: message, solver, time, bound and gap, and every reason."""
-    s = result.status
-    lines = [s.message]
-    facts = []
-    if s.solver:
-        facts.append(f"solver: {s.solver}")
-    facts.append(f"time: {s.wall_time:.2f} s")
-    if s.bound is not None:
-        facts.append(f"bound: {s.bound:.4f}")
-    if s.gap is not None:
-        facts.append(f"gap: {s.gap:.2%}")
-    lines.append("; ".join(facts))
-    lines.extend(r for r in s.reasons if r != s.message)
-    return lines
+def euros(value: float) -> str:
+    """Whole euros with thousands separators (``931,400``)."""
+    return f"{value:,.0f}"
+
+
+def rate(value: float) -> str:
+    """A rent per m² as given: whole when it is whole (``145``), else to the cent (``101.50``).
+
+    Examples
+    --------
+    >>> rate(145.0), rate(101.5)
+    ('145', '101.50')
+    """
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def m2(value: float) -> str:
+    """Square metres with thousands separators (``5,900``)."""
+    return f"{value:,.0f}"

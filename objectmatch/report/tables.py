@@ -7,10 +7,11 @@ the same numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from objectmatch.report._layout import Slot, layout
 from objectmatch.report.palette import order_functions
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +30,9 @@ VACANT_TOLERANCE = 1e-6
 class FloorStack:
     """One floor of a programme: its tenants in drawing order (left to right) and what is left vacant.
 
+    ``slots`` place every piece on the floor: each tenant's bar and each stretch of vacant area
+    (``candidate`` None), with its x (m² from the floor's left end) and width (m²).
+
     Examples
     --------
     >>> FloorStack(level=0, area=500.0, tenants=(("a", 300.0), ("b", 100.0)), vacant=100.0).let
@@ -39,6 +43,7 @@ class FloorStack:
     area: float
     tenants: tuple[tuple[str, float], ...]
     vacant: float
+    slots: tuple[Slot, ...] = ()
 
     @property
     def let(self) -> float:
@@ -47,11 +52,12 @@ class FloorStack:
 
 
 def floor_stack(programme: Programme, building: Building) -> list[FloorStack]:
-    """The programme floor by floor, lowest level first.
+    """The programme floor by floor, lowest level first, laid out for a stacking plan.
 
-    On each floor, tenants that continue from the floor below come first (left), tenants
-    that continue on the floor above last (right), so that a tenant spanning floors lines
-    up; otherwise tenants keep the programme's order (lowest floor first, then id).
+    A tenant on several floors sits at the same x on each of them (one bar across its floors);
+    single-floor tenants and vacant area fill the room around it, so that each floor holds
+    exactly its own m² (see :mod:`objectmatch.report._layout`). Otherwise tenants keep the
+    programme's order (lowest floor first, then id) and vacant area comes last.
 
     Examples
     --------
@@ -63,7 +69,9 @@ def floor_stack(programme: Programme, building: Building) -> list[FloorStack]:
     >>> p = Programme(placements={"a": {0: 300.0}, "b": {0: 100.0, 1: 400.0}}, tenants=("a", "b"), score=0.0,
     ...               breakdown=ScoreBreakdown(total=0.0, components={}), occupancy=0.8, functions=("office",))
     >>> [(s.level, s.tenants, s.vacant) for s in floor_stack(p, b)]
-    [(0, (('a', 300.0), ('b', 100.0)), 100.0), (1, (('b', 400.0),), 100.0)]
+    [(0, (('b', 100.0), ('a', 300.0)), 100.0), (1, (('b', 400.0),), 100.0)]
+    >>> [(slot.candidate, slot.x) for slot in floor_stack(p, b)[1].slots]   # b starts at x = 0 on both floors
+    [('b', 0.0), (None, 400.0)]
     """
     levels = set(building.levels)
     for cid, floors in programme.placements.items():
@@ -73,22 +81,15 @@ def floor_stack(programme: Programme, building: Building) -> list[FloorStack]:
                 f"tenant {cid!r} is placed on level(s) {unknown} that building {building.id!r} does not have; "
                 f"levels: {list(building.levels)}"
             )
-    order = {cid: i for i, cid in enumerate(programme.tenants)}
+    slots, _ = layout(programme.placements, [(f.level, float(f.area)) for f in building.floors], programme.tenants)
     out: list[FloorStack] = []
     for floor in building.floors:
-        here = [(cid, floors) for cid, floors in programme.placements.items() if floor.level in floors]
-
-        def key(item: tuple[str, Mapping[int, float]], level: int = floor.level) -> tuple[int, int, str]:
-            cid, floors = item
-            side = 0 if min(floors) < level else (2 if max(floors) > level else 1)
-            return side, order.get(cid, len(order)), cid
-
-        here.sort(key=key)
-        tenants = tuple((cid, float(floors[floor.level])) for cid, floors in here)
+        here = tuple(slots[floor.level])
+        tenants = tuple((s.candidate, s.width) for s in here if s.candidate is not None)
         vacant = floor.area - math.fsum(a for _, a in tenants)
         if vacant <= VACANT_TOLERANCE * floor.area:
             vacant = 0.0
-        out.append(FloorStack(level=floor.level, area=floor.area, tenants=tenants, vacant=vacant))
+        out.append(FloorStack(level=floor.level, area=float(floor.area), tenants=tenants, vacant=vacant, slots=here))
     return out
 
 
