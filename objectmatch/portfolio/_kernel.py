@@ -41,9 +41,11 @@ from objectmatch.portfolio._arrays import BuildingBlock, ScreenPool
 
 __all__ = ["BlockTop", "block_fit", "screen_block"]
 
-#: Area terms whose value per m² depends on the floor, and those that are the same on every floor
-#: of a building: together every one of ``AREA_COMPONENTS`` (checked before any is computed).
-FLOOR_TERMS = ("rent", "budget_fit", "access")
+#: Area terms whose value per m² depends on the floor -- through the candidate's budget alone, or
+#: through its visitors -- and those that are the same on every floor of a building: together every
+#: one of ``AREA_COMPONENTS`` (checked before any is computed).
+BUDGET_TERMS = ("rent", "budget_fit")
+VISITOR_TERMS = ("access",)
 BUILDING_TERMS = ("occupancy", "neighbourhood_fit", "building_fit", "support", "objection")
 
 
@@ -57,7 +59,22 @@ class BlockTop:
     level: IntArray
 
 
-def feasible(block: BuildingBlock, pool: ScreenPool, rows: slice) -> BoolArray:
+@dataclass(frozen=True, eq=False)
+class _Budgets:
+    """The distinct budgets (``max_rent``) of a block of candidates. The rent rule and the rent terms
+    read a candidate only through its budget, and a pool has far fewer budgets than candidates, so
+    they are computed once per distinct budget (U x b x F) and gathered with ``inverse``."""
+
+    values: FloatArray
+    inverse: IntArray
+
+
+def _budgets(pool: ScreenPool, rows: slice) -> _Budgets:
+    values, inverse = np.unique(pool.max_rent[rows], return_inverse=True)
+    return _Budgets(values[:, None, None], inverse.reshape(-1))
+
+
+def feasible(block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets) -> BoolArray:
     """The core's feasibility mask for candidates ``rows`` x buildings x floors (c x b x F)."""
     fn = pool.function[rows]
     level = block.level[None, :, :]
@@ -67,10 +84,11 @@ def feasible(block: BuildingBlock, pool: ScreenPool, rows: slice) -> BoolArray:
     mask &= block.free_height[None, :, :] >= pool.min_free_height[rows, None, None]
     mask &= block.floor_load[None, :, :] >= pool.min_floor_load[rows, None, None]
     # rent_allowed takes one discount: one call per distinct discount of the block (usually one)
-    max_rent = pool.max_rent[rows, None, None]
+    allowed = np.empty((len(budgets.values), *block.asking.shape), dtype=bool)
     for discount in np.unique(block.max_discount).tolist():
         sel = np.flatnonzero(block.max_discount == discount)
-        mask[:, sel] &= rent_allowed(block.asking[None, sel, :], max_rent, discount)
+        allowed[:, sel] = rent_allowed(block.asking[None, sel, :], budgets.values, discount)
+    mask &= allowed[budgets.inverse]
     # as the array problem: an area_min that fits its area_max on the grid
     mask &= ((pool.area_min[rows] <= pool.area_max[rows]) & (pool.area_min[rows] > 0))[:, None, None]
     return np.asarray(mask)
@@ -124,16 +142,19 @@ def _neighbourhood(ident: FloatArray, dna: FloatArray) -> FloatArray:
     return np.clip(out, 0.0, 1.0, out=out)
 
 
-def _floor_terms(block: BuildingBlock, pool: ScreenPool, rows: slice, model: ScoreModel) -> dict[str, FloatArray]:
-    """Per m², c x b x F: the area terms that depend on the floor, from their formula functions."""
-    max_rent = pool.max_rent[rows, None, None]
+def _budget_terms(block: BuildingBlock, budgets: _Budgets, model: ScoreModel) -> dict[str, FloatArray]:
+    """Per m², U budgets x b x F: the area terms that depend on the floor and the budget."""
     asking = block.asking[None, :, :]
-    lettable = block.lettable[None, :, None]
     return {
-        "rent": agreed_rent(asking, max_rent) / block.rent_roll[None, :, None],
-        "budget_fit": budget_fit(asking, max_rent, model) / lettable,
-        "access": access_fit(pool.public[rows, None, None], block.reach[None, :, :]) / lettable,
+        "rent": agreed_rent(asking, budgets.values) / block.rent_roll[None, :, None],
+        "budget_fit": budget_fit(asking, budgets.values, model) / block.lettable[None, :, None],
     }
+
+
+def _visitor_terms(block: BuildingBlock, pool: ScreenPool, rows: slice) -> dict[str, FloatArray]:
+    """Per m², c x b x F: the area terms that depend on the floor and the candidate's visitors."""
+    access = access_fit(pool.public[rows, None, None], block.reach[None, :, :])
+    return {"access": access / block.lettable[None, :, None]}
 
 
 def _building_terms(block: BuildingBlock, pool: ScreenPool, rows: slice) -> dict[str, FloatArray]:
@@ -148,6 +169,11 @@ def _building_terms(block: BuildingBlock, pool: ScreenPool, rows: slice) -> dict
         "support": pool.wish[rows, None] / lettable,
         "objection": pool.objection[rows, None] / lettable,
     }
+
+
+def _ordered(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` in the order of ``AREA_COMPONENTS``."""
+    return tuple(n for n in AREA_COMPONENTS if n in names)
 
 
 def _weighted(terms: dict[str, FloatArray], signed: dict[str, float], names: tuple[str, ...]) -> FloatArray | float:
@@ -168,18 +194,20 @@ def block_fit(
     floor with the largest floor-dependent terms, the lowest of equals); ``-inf`` where it cannot
     use the building at all.
     """
-    unknown = set(AREA_COMPONENTS) - {*FLOOR_TERMS, *BUILDING_TERMS}
+    unknown = set(AREA_COMPONENTS) - {*BUDGET_TERMS, *VISITOR_TERMS, *BUILDING_TERMS}
     if unknown:  # a new area term must be given a formula here, never silently left out
         raise NotImplementedError(f"the portfolio screen has no formula for the area terms {sorted(unknown)}")
     signed = weights.signed()
-    usable = usable_floors(feasible(block, pool, rows), block.capacity, pool, rows)
-    per_floor = _weighted(_floor_terms(block, pool, rows, model), signed,
-                          tuple(n for n in AREA_COMPONENTS if n in FLOOR_TERMS))
-    key = np.where(usable, np.broadcast_to(per_floor, usable.shape), -np.inf)
+    budgets = _budgets(pool, rows)
+    usable = usable_floors(feasible(block, pool, rows, budgets), block.capacity, pool, rows)
+    # the floor-dependent terms in AREA_COMPONENTS order (the budget's come before the visitors')
+    by_budget = _weighted(_budget_terms(block, budgets, model), signed, _ordered(BUDGET_TERMS))
+    per_floor = by_budget[budgets.inverse] if isinstance(by_budget, np.ndarray) else by_budget
+    per_floor = per_floor + _weighted(_visitor_terms(block, pool, rows), signed, _ordered(VISITOR_TERMS))
+    key = np.where(usable, per_floor, -np.inf)
     best = np.argmax(key, axis=2)
     on_best = np.take_along_axis(key, best[:, :, None], axis=2)[:, :, 0]
-    per_building = _weighted(_building_terms(block, pool, rows), signed,
-                             tuple(n for n in AREA_COMPONENTS if n in BUILDING_TERMS))
+    per_building = _weighted(_building_terms(block, pool, rows), signed, _ordered(BUILDING_TERMS))
     area = (pool.area_min[rows] * pool.area_step).astype(float)[:, None]
     fit = np.where(usable.any(axis=2), (per_building + on_best) * area, -np.inf)
     return np.asarray(fit, dtype=float), np.asarray(best, dtype=np.int64)
