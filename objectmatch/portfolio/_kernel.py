@@ -74,35 +74,69 @@ def _budgets(pool: ScreenPool, rows: slice) -> _Budgets:
     return _Budgets(values[:, None, None], inverse.reshape(-1))
 
 
-def feasible(block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets) -> BoolArray:
-    """The core's feasibility mask for candidates ``rows`` x buildings x floors (c x b x F)."""
+class Workspace:
+    """Buffers of c x b x F reused by every block of candidates of one block of buildings.
+
+    Fresh multi-MB temporaries per block are slow where the allocator hands each one back to the
+    system at once: Dask workers run with ``MALLOC_TRIM_THRESHOLD_=65536``, which also fixes
+    glibc's mmap threshold, so every array over 128 KB costs fresh pages (measured: twice the CPU
+    of the same screen in one process). The kernel therefore writes its c x b x F arrays into these
+    buffers; only the formula functions of the access term allocate their own.
+    """
+
+    def __init__(self, c: int, b: int, f: int) -> None:
+        self.mask = np.empty((c, b, f), dtype=bool)
+        self.flag = np.empty((c, b, f), dtype=bool)
+        self.covered = np.empty((c, b, f), dtype=bool)
+        self.key = np.empty((c, b, f))
+
+    def take(self, c: int) -> tuple[BoolArray, BoolArray, BoolArray, FloatArray]:
+        """Views of the first ``c`` rows of every buffer."""
+        return self.mask[:c], self.flag[:c], self.covered[:c], self.key[:c]
+
+
+def feasible(
+    block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets, out: BoolArray, flag: BoolArray
+) -> BoolArray:
+    """The core's feasibility mask for candidates ``rows`` x buildings x floors (c x b x F), into ``out``
+    (``flag``: scratch of the same shape)."""
     fn = pool.function[rows]
     level = block.level[None, :, :]
-    mask = block.permitted[:, fn].T[:, :, None] & block.valid[None, :, :]
-    mask &= (level >= block.lowest[:, fn].T[:, :, None]) & (level <= block.highest[:, fn].T[:, :, None])
-    mask &= ~pool.needs_ground_floor[rows, None, None] | (level == 0)
-    mask &= block.free_height[None, :, :] >= pool.min_free_height[rows, None, None]
-    mask &= block.floor_load[None, :, :] >= pool.min_floor_load[rows, None, None]
+    np.logical_and(block.permitted[:, fn].T[:, :, None], block.valid[None, :, :], out=out)
+    for compare, bound in ((np.greater_equal, block.lowest), (np.less_equal, block.highest)):
+        compare(level, bound[:, fn].T[:, :, None], out=flag)
+        out &= flag
+    np.logical_or(~pool.needs_ground_floor[rows, None, None], level == 0, out=flag)
+    out &= flag
+    np.greater_equal(block.free_height[None, :, :], pool.min_free_height[rows, None, None], out=flag)
+    out &= flag
+    np.greater_equal(block.floor_load[None, :, :], pool.min_floor_load[rows, None, None], out=flag)
+    out &= flag
     # rent_allowed takes one discount: one call per distinct discount of the block (usually one)
     allowed = np.empty((len(budgets.values), *block.asking.shape), dtype=bool)
     for discount in np.unique(block.max_discount).tolist():
         sel = np.flatnonzero(block.max_discount == discount)
         allowed[:, sel] = rent_allowed(block.asking[None, sel, :], budgets.values, discount)
-    mask &= allowed[budgets.inverse]
+    np.take(allowed, budgets.inverse, axis=0, out=flag)
+    out &= flag
     # as the array problem: an area_min that fits its area_max on the grid
-    mask &= ((pool.area_min[rows] <= pool.area_max[rows]) & (pool.area_min[rows] > 0))[:, None, None]
-    return np.asarray(mask)
+    out &= ((pool.area_min[rows] <= pool.area_max[rows]) & (pool.area_min[rows] > 0))[:, None, None]
+    return out
 
 
-def usable_floors(mask: BoolArray, capacity: IntArray, pool: ScreenPool, rows: slice) -> BoolArray:
+def usable_floors(
+    mask: BoolArray, capacity: IntArray, pool: ScreenPool, rows: slice, out: BoolArray, flag: BoolArray
+) -> BoolArray:
     """Floors that lie in some run of at most ``max_floors`` contiguous allowed floors holding ``area_min``.
 
-    ``mask`` is c x b x F, ``capacity`` b x F (area units). One floor must hold ``area_min``; on a
-    run of several, each floor takes at least the smallest part, so each must hold it, and the
-    parts must fit within ``area_max``. Sums are of integers: exact in any order.
+    ``mask`` is c x b x F, ``capacity`` b x F (area units); the result goes to ``out``. One floor
+    must hold ``area_min``; on a run of several, each floor takes at least the smallest part, so
+    each must hold it, and the parts must fit within ``area_max``. Sums are of integers: exact in
+    any order.
     """
     need, span, smallest = pool.area_min[rows], pool.max_floors[rows], pool.part[rows]
-    covered = mask & (capacity[None, :, :] >= need[:, None, None])
+    np.greater_equal(capacity[None, :, :], need[:, None, None], out=flag)
+    covered = np.logical_and(mask, flag, out=out)
     f = mask.shape[2]
     multi = np.flatnonzero(span >= 2)  # most candidates take one floor: runs only for the others
     longest = min(f, int(span.max(initial=1)))
@@ -137,8 +171,10 @@ def _neighbourhood(ident: FloatArray, dna: FloatArray) -> FloatArray:
     All-zero columns are skipped: adding an exact zero leaves a sum unchanged.
     """
     out = np.zeros((ident.shape[0], dna.shape[0]))
+    term = np.empty_like(out)
     for j in np.flatnonzero(dna.any(axis=0) & ident.any(axis=0)).tolist():
-        out += ident[:, j, None] * dna[None, :, j]
+        np.multiply(ident[:, j, None], dna[None, :, j], out=term)
+        out += term
     return np.clip(out, 0.0, 1.0, out=out)
 
 
@@ -151,10 +187,14 @@ def _budget_terms(block: BuildingBlock, budgets: _Budgets, model: ScoreModel) ->
     }
 
 
-def _visitor_terms(block: BuildingBlock, pool: ScreenPool, rows: slice) -> dict[str, FloatArray]:
-    """Per m², c x b x F: the area terms that depend on the floor and the candidate's visitors."""
-    access = access_fit(pool.public[rows, None, None], block.reach[None, :, :])
-    return {"access": access / block.lettable[None, :, None]}
+def _visitor_terms(block: BuildingBlock, pool: ScreenPool, rows: slice, names: list[str]) -> dict[str, FloatArray]:
+    """Per m², c x b x F: those of ``names`` among the area terms that depend on the floor and the
+    candidate's visitors (each a fresh array, divided in place)."""
+    out: dict[str, FloatArray] = {}
+    if "access" in names:
+        out["access"] = access_fit(pool.public[rows, None, None], block.reach[None, :, :])
+        out["access"] /= block.lettable[None, :, None]
+    return out
 
 
 def _building_terms(block: BuildingBlock, pool: ScreenPool, rows: slice) -> dict[str, FloatArray]:
@@ -186,7 +226,12 @@ def _weighted(terms: dict[str, FloatArray], signed: dict[str, float], names: tup
 
 
 def block_fit(
-    block: BuildingBlock, pool: ScreenPool, rows: slice, weights: Weights, model: ScoreModel
+    block: BuildingBlock,
+    pool: ScreenPool,
+    rows: slice,
+    weights: Weights,
+    model: ScoreModel,
+    workspace: Workspace | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """Fit and best floor index of candidates ``rows`` in every building of ``block`` (c x b each).
 
@@ -198,19 +243,37 @@ def block_fit(
     if unknown:  # a new area term must be given a formula here, never silently left out
         raise NotImplementedError(f"the portfolio screen has no formula for the area terms {sorted(unknown)}")
     signed = weights.signed()
+    c = rows.stop - rows.start
+    mask, flag, covered, key = (workspace or Workspace(c, block.b, block.floors)).take(c)
     budgets = _budgets(pool, rows)
-    usable = usable_floors(feasible(block, pool, rows, budgets), block.capacity, pool, rows)
-    # the floor-dependent terms in AREA_COMPONENTS order (the budget's come before the visitors')
-    by_budget = _weighted(_budget_terms(block, budgets, model), signed, _ordered(BUDGET_TERMS))
-    per_floor = by_budget[budgets.inverse] if isinstance(by_budget, np.ndarray) else by_budget
-    per_floor = per_floor + _weighted(_visitor_terms(block, pool, rows), signed, _ordered(VISITOR_TERMS))
-    key = np.where(usable, per_floor, -np.inf)
+    usable = usable_floors(feasible(block, pool, rows, budgets, mask, flag), block.capacity, pool, rows, covered, flag)
+    _floor_values(block, pool, rows, budgets, (signed, model), key)
+    np.logical_not(usable, out=flag)
+    np.copyto(key, -np.inf, where=flag)
     best = np.argmax(key, axis=2)
     on_best = np.take_along_axis(key, best[:, :, None], axis=2)[:, :, 0]
     per_building = _weighted(_building_terms(block, pool, rows), signed, _ordered(BUILDING_TERMS))
     area = (pool.area_min[rows] * pool.area_step).astype(float)[:, None]
     fit = np.where(usable.any(axis=2), (per_building + on_best) * area, -np.inf)
     return np.asarray(fit, dtype=float), np.asarray(best, dtype=np.int64)
+
+
+def _floor_values(
+    block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets,
+    weighing: tuple[dict[str, float], ScoreModel], out: FloatArray,
+) -> None:
+    """The weighted floor-dependent terms per m², c x b x F, into ``out``: the budget's terms (once
+    per distinct budget, gathered), then the visitors', in ``AREA_COMPONENTS`` order."""
+    signed, model = weighing
+    by_budget = _weighted(_budget_terms(block, budgets, model), signed, _ordered(BUDGET_TERMS))
+    if isinstance(by_budget, np.ndarray):
+        np.take(by_budget, budgets.inverse, axis=0, out=out)
+    else:
+        out.fill(by_budget)
+    names = [n for n in _ordered(VISITOR_TERMS) if signed[n]]
+    for name, term in _visitor_terms(block, pool, rows, names).items():
+        term *= signed[name]  # in place: the same operations as signed * term
+        out += term
 
 
 class _Running:
@@ -282,9 +345,10 @@ def screen_block(
     best = _Running(b, top)
     quota = min(per_function, top)
     per_fn = [_Running(b, quota) for _ in pool.function_columns] if quota else []
+    workspace = Workspace(min(block_size, pool.n), b, block.floors)
     for start in range(0, pool.n, block_size):
         rows = slice(start, min(start + block_size, pool.n))
-        fit, floor = block_fit(block, pool, rows, weights, model)
+        fit, floor = block_fit(block, pool, rows, weights, model, workspace)
         fit, floor = fit.T, floor.T
         if not np.isfinite(fit).any():
             continue

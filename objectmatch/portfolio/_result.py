@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -49,6 +51,18 @@ PLACEMENT_COLUMNS: dict[str, str] = {
     "function": "str",
 }
 _FILES = ("buildings.parquet", "placements.parquet", "portfolio.json")
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` through a temporary file in its directory and ``os.replace``: never half-written."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def typed_frame(rows: Iterable[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
@@ -169,11 +183,12 @@ class PortfolioResult:
         """
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        self.buildings.to_parquet(folder / _FILES[0], index=False)
-        self.placements.to_parquet(folder / _FILES[1], index=False)
+        _atomic(folder / _FILES[0], lambda tmp: self.buildings.to_parquet(tmp, index=False))
+        _atomic(folder / _FILES[1], lambda tmp: self.placements.to_parquet(tmp, index=False))
         meta = {"exclusive": self.exclusive, "rounds": self.rounds, "matches": self.matches,
                 "packing_optimal": self.packing_optimal}
-        (folder / _FILES[2]).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(meta, indent=1) + "\n"
+        _atomic(folder / _FILES[2], lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return folder
 
     @classmethod
@@ -218,7 +233,8 @@ def buildings_to_parquet(buildings: Sequence[Building], path: str | PathLike[str
     """Write a portfolio to one Parquet file, one row per floor (:func:`objectmatch.io.buildings_to_frame`)."""
     from objectmatch.io import buildings_to_frame
 
-    buildings_to_frame(list(buildings)).to_parquet(Path(path), index=False)
+    frame = buildings_to_frame(list(buildings))
+    _atomic(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def buildings_from_parquet(path: str | PathLike[str]) -> list[Building]:
@@ -243,7 +259,8 @@ def candidates_to_parquet(candidates: Sequence[Candidate], path: str | PathLike[
     """Write a pool to one Parquet file, one row per candidate (:func:`objectmatch.io.candidates_to_frame`)."""
     from objectmatch.io import candidates_to_frame
 
-    candidates_to_frame(candidates).to_parquet(Path(path), index=False)
+    frame = candidates_to_frame(candidates)
+    _atomic(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def candidates_from_parquet(path: str | PathLike[str]) -> list[Candidate]:
