@@ -247,7 +247,7 @@ def block_fit(
     mask, flag, covered, key = (workspace or Workspace(c, block.b, block.floors)).take(c)
     budgets = _budgets(pool, rows)
     usable = usable_floors(feasible(block, pool, rows, budgets, mask, flag), block.capacity, pool, rows, covered, flag)
-    _floor_values(block, pool, rows, budgets, (signed, model), key)
+    _floor_values(block, pool, rows, budgets, signed, model, key)
     np.logical_not(usable, out=flag)
     np.copyto(key, -np.inf, where=flag)
     best = np.argmax(key, axis=2)
@@ -259,12 +259,11 @@ def block_fit(
 
 
 def _floor_values(
-    block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets,
-    weighing: tuple[dict[str, float], ScoreModel], out: FloatArray,
+    block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets, signed: dict[str, float],
+    model: ScoreModel, out: FloatArray,
 ) -> None:
     """The weighted floor-dependent terms per m², c x b x F, into ``out``: the budget's terms (once
     per distinct budget, gathered), then the visitors', in ``AREA_COMPONENTS`` order."""
-    signed, model = weighing
     by_budget = _weighted(_budget_terms(block, budgets, model), signed, _ordered(BUDGET_TERMS))
     if isinstance(by_budget, np.ndarray):
         np.take(by_budget, budgets.inverse, axis=0, out=out)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,7 +163,7 @@ def screen(
     *,
     top: int = 50,
     per_function: int = 0,
-    constraints: Constraints | dict[str, Constraints] | None = None,
+    constraints: Constraints | Mapping[str, Constraints] | None = None,
     client: ClientLike = None,
     progress: bool | None = None,
     **options: Unpack[ScreenParams],
