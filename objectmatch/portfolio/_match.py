@@ -1,4 +1,27 @@
-"""Programmes for a whole portfolio: screen, match each building, then make candidates exclusive."""
+"""Programmes for a whole portfolio: screen, match each building, then make candidates exclusive.
+
+The steps of :func:`match_all`:
+
+1. **Screen** (:func:`screen`): each building's ``top`` best-fitting candidates that can
+   use it, at least ``per_function`` of every function it can take.
+2. **Match** each building on its shortlist as :func:`objectmatch.match` does, with the match
+   options given to :func:`match_all`: its ``k`` best programmes. Without exclusivity, each building takes
+   its best, and that is the answer.
+3. **Exclusivity**: choose one of its k programmes per building, maximising the total score
+   with no candidate in two chosen programmes -- a set packing solved exactly by CP-SAT
+   (one boolean per (building, programme), at most one per building, at most one per
+   shared candidate). The chosen programmes are settled. The other buildings lost a
+   clash: those of their programmes that avoid every settled candidate stay on offer; the
+   buildings with none left are re-matched (step 2, all at once) against the candidates
+   nobody holds. With ``rematch="draft"`` (default) their shortlists are made disjoint
+   first: strongest building first (by its independent best score), they take turns in a
+   snake draft through their own rankings, each until it holds ``top`` candidates whose
+   area_max adds up to twice its lettable area -- so the new programmes cannot clash and
+   one more round settles them. With ``rematch="screen"`` each is screened on its own
+   against the free pool, and the rounds repeat until no clash is left (fewer candidates
+   lost to the draft, many more rounds). Every round settles at least one building;
+   nothing depends on the order in which the work is done.
+"""
 
 from __future__ import annotations
 
@@ -259,30 +282,13 @@ def match_all(
 ) -> PortfolioResult:
     """A tenant programme for every building of a portfolio, from one pool; exclusive by default.
 
-    Steps:
-
-    1. **Screen** (:func:`screen`): each building's ``top`` best-fitting candidates that can
-       use it, at least ``per_function`` of every function it can take.
-    2. **Match** each building on its shortlist as :func:`objectmatch.match` does, with the match
-       options given here: its ``k`` best programmes. Without exclusivity, each building takes
-       its best, and that is the answer.
-    3. **Exclusivity**: choose one of its k programmes per building, maximising the total score
-       with no candidate in two chosen programmes -- a set packing solved exactly by CP-SAT
-       (one boolean per (building, programme), at most one per building, at most one per
-       shared candidate). The chosen programmes are settled. The other buildings lost a
-       clash: those of their programmes that avoid every settled candidate stay on offer; the
-       buildings with none left are re-matched (step 2, all at once) against the candidates
-       nobody holds. With ``rematch="draft"`` (default) their shortlists are made disjoint
-       first: strongest building first (by its independent best score), they take turns in a
-       snake draft through their own rankings, each until it holds ``top`` candidates whose
-       area_max adds up to twice its lettable area -- so the new programmes cannot clash and
-       one more round settles them. With ``rematch="screen"`` each is screened on its own
-       against the free pool, and the rounds repeat until no clash is left (fewer candidates
-       lost to the draft, many more rounds). Every round settles at least one building;
-       nothing depends on the order in which the work is done.
-
-    The total score against the sum of the buildings' independent best scores
-    (``result.ratio``) is the measured cost of exclusivity.
+    Screen each building (its ``top`` best candidates, ``per_function`` of each function), match
+    each on its shortlist as :func:`objectmatch.match` does (its ``k`` best programmes), then, when
+    exclusive, choose one programme per building with no candidate in two (an exact set packing)
+    and re-match the buildings that lost a clash against the free candidates, round by round (the
+    steps are in this module's docstring and docs/portfolio.md).
+    The total score against the sum of the buildings' independent best scores (``result.ratio``)
+    is the measured cost of exclusivity.
 
     Parameters
     ----------
@@ -298,21 +304,19 @@ def match_all(
         -> constraints (missing ids: the defaults).
     client
         ``None`` runs locally; a ``dask.distributed.Client`` (or ``True``/``"current"``) runs the
-        screen per block of buildings and each building's match as a task. Results are the
-        same as the local run whenever each match is itself reproducible (its work is counted in
-        deterministic units; only the wall-clock safety net of an overloaded machine can cut a
-        match short, and its status says so).
+        screen per block of buildings and each match as a task, with the same result whenever each
+        match is reproducible (only ``match``'s wall-clock safety net, on an overloaded machine,
+        can cut one short; its status says so).
     progress
-        A progress bar of the building matches on stderr; ``None`` (default): only when stderr
-        is a terminal.
+        A progress bar of the matches on stderr; ``None`` (default): when stderr is a terminal.
     **options
         The match options of :func:`objectmatch.match` but ``constraints``, validated by the same
         model (:class:`~objectmatch.options.MatchOptions`) and passed to every building's match:
         ``k`` (here 3), ``time_limit`` (here 1.0 s per building), ``seed``, ``exact``,
         ``min_difference``, ``weights``, ``score_model``, ``profile``, ``network``,
-        ``participation``, ``potentials``, ``assess``, ``area_step``. The scoring options also
-        rank the screen. And the portfolio's tuning: ``max_rounds`` (default: until consistent;
-        buildings still unsettled are then ``"infeasible"``), ``rematch`` (``"draft"`` or
+        ``participation``, ``potentials``, ``assess``, ``area_step`` (the scoring ones rank the
+        screen too); and the portfolio's tuning: ``max_rounds`` (default: until every building
+        is settled; the rest are then ``"infeasible"``), ``rematch`` (``"draft"`` or
         ``"screen"``), ``block_size`` and ``building_block`` (the screen's blocks).
 
     Returns

@@ -170,61 +170,42 @@ def screen(
 ) -> pd.DataFrame:
     """For every building, the candidates that can use it at all, ranked by fit: the first cut of a portfolio.
 
-    **Can use.** A candidate can use a building when some run of at most ``max_floors``
-    contiguous floors, each allowed by the feasibility mask :func:`objectmatch.match` uses
-    (permitted function and no veto of the hard-side assessment, the levels
-    ``Constraints.function_levels`` allows its function, ground floor if needed, free height,
-    floor load, a budget within ``Constraints.max_discount`` of that floor's asking rent), together
-    holds its ``area_min``, at least a fifth of it on each floor of a run
-    (:func:`objectmatch.constraints.min_part`).
-
-    **Fit.** The area terms of the score -- occupancy, rent, neighbourhood fit, building fit,
-    budget fit, access, and with a participation round support and objection -- for the
-    candidate's ``area_min`` on its best usable floor, weighted by ``weights`` exactly as
-    :func:`objectmatch.score` weighs them::
-
-        fit = area_min × Σ_k w_k × c_k(candidate, floor f)     k over the area terms
-        f   = the usable floor with the largest floor-dependent terms (rent, budget fit, access),
-              the lowest of equals
-
-    that is, what the candidate would add to a programme's score on its own. **The screen ranks
-    by the area terms only**: the pair terms (shared identity, complementarity, time
-    complementarity), conflict, pioneers, diversity and the heart depend on the other tenants and
-    are left to :func:`objectmatch.match`. Ties are broken by candidate id. With ``per_function``,
-    the best ``per_function`` candidates of every function the building can take are kept first,
-    then the best others up to ``top``.
-
-    The work runs over blocks of ``building_block`` buildings x ``block_size`` candidates with
-    numpy, keeping a running top-``top`` per building: memory is
-    O(buildings x top + building_block x block_size x floors), never buildings x candidates.
+    **Can use**: some run of at most ``max_floors`` contiguous floors, each allowed by the
+    feasibility mask :func:`objectmatch.match` uses (zoning, the assessment's vetoes,
+    ``Constraints.function_levels``, ground floor, free height, floor load, a budget within
+    ``Constraints.max_discount`` of the floor's asking rent), holds the candidate's ``area_min``
+    (at least a fifth of it on each floor of a run). **Fit**: the area terms of the score
+    (occupancy, rent, neighbourhood fit, building fit, budget fit, access; support and objection
+    with a participation round) for its ``area_min`` on its best usable floor, weighted as
+    :func:`objectmatch.score` weighs them -- what it would add to a programme on its own. **The
+    screen ranks by the area terms only**: the pair terms, conflict, pioneers, diversity and the
+    heart depend on the other tenants and are left to :func:`objectmatch.match`. Ties are broken
+    by candidate id. Blocks of ``building_block`` buildings x ``block_size`` candidates keep
+    memory O(buildings x top + block), never buildings x candidates. docs/portfolio.md gives the
+    rules and formulas in full.
 
     Parameters
     ----------
-    buildings
-        The portfolio: a sequence of :class:`~objectmatch.models.Building` (unique ids) or a
-        frame with one row per floor (:func:`objectmatch.io.buildings_to_frame`).
-    candidates
-        The pool: a sequence of :class:`~objectmatch.models.Candidate` or a frame
-        (:func:`objectmatch.io.candidates_to_frame`).
-    top
-        Candidates kept per building at most (50).
-    per_function
-        Candidates of each function kept first (0: rank by fit alone).
+    buildings, candidates
+        The portfolio (:class:`~objectmatch.models.Building`, unique ids) and the pool, as
+        sequences of models or as frames (:func:`objectmatch.io.buildings_to_frame`: one row per
+        floor; :func:`objectmatch.io.candidates_to_frame`).
+    top, per_function
+        Candidates kept per building at most (50); the best ``per_function`` of every function the
+        building can take are kept first, then the best others (0: rank by fit alone).
     constraints
         A :class:`~objectmatch.constraints.Constraints` for every building, or building id ->
         constraints (missing ids: the defaults); the screen reads ``max_discount`` and
         ``function_levels``.
     client
-        ``None`` runs locally; a ``dask.distributed.Client`` (or ``True``/``"current"`` for the
-        current one) runs each building block as a task, the encoded pool scattered once to every
-        worker. The result is the same, bit for bit.
+        ``None`` runs locally; a ``dask.distributed.Client`` (or ``True``/``"current"``) runs each
+        building block as a task, the encoded pool scattered once. The result is the same, bit for bit.
     progress
         A progress bar on stderr; ``None`` (default): only when stderr is a terminal.
     **options
-        The scoring options of :func:`objectmatch.match` (``weights``, ``score_model``,
-        ``profile``, ``network``, ``participation``, ``potentials``, ``assess``, ``area_step``),
-        validated by the same model, and the blocks: ``block_size`` (500 candidates) and
-        ``building_block`` (32 buildings, one Dask task).
+        The scoring options of :func:`objectmatch.match` (``weights``, ``score_model``, ``profile``,
+        ``network``, ``participation``, ``potentials``, ``assess``, ``area_step``), validated by
+        the same model, and the blocks: ``block_size`` (500 candidates), ``building_block`` (32).
 
     Returns
     -------
