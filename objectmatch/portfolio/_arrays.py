@@ -1,10 +1,17 @@
 """The portfolio's arrays: a pool encoded once for screening, and blocks of buildings with padded floors.
 
-:class:`ScreenPool` keeps only what the screen reads, one row per candidate sorted by id, so
-that a pool of 100,000 costs a few MB (the full :class:`~objectmatch.encode.PoolArrays`, with its
-n x 168 schedules, is built a block at a time and dropped). :class:`BuildingBlock` holds a
-block of buildings as (buildings x floors) arrays, floors padded to the block's tallest
-building with a validity mask.
+Nothing here defines a rule. The per-candidate numbers come from the core's encoder
+(:func:`objectmatch._engine.encode.encode_pool`; the participation round's wishes and objections
+from :func:`objectmatch._engine.encode.encode`), publicness and floor reach from the formula
+functions of :mod:`objectmatch._engine.terms`, and each building's DNA, potentials, vetoes,
+largest discount and function levels from :func:`objectmatch._context.context`, exactly as
+:func:`objectmatch.match` derives them.
+
+:class:`ScreenPool` keeps only what the screen reads, one row per candidate sorted by id, so that a
+pool of 100,000 costs a few MB (the encoder's full arrays, with their n x 168 schedules, are built a
+chunk at a time and dropped). :class:`BuildingBlock` holds a block of buildings as
+(buildings x floors) arrays, floors padded to the block's tallest building with a validity mask.
+Areas are in units of ``area_step`` m² (whole m² by default), as the core's array problem counts them.
 """
 
 from __future__ import annotations
@@ -14,16 +21,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from objectmatch.encode import BoolArray, FloatArray, IdentityKernel, IntArray, encode_pool
-from objectmatch.models import Building, Candidate
-from objectmatch.scoring import (
-    PUBLIC_VISITORS,
-    REACH_WITH_LIFT,
-    REACH_WITHOUT_LIFT,
-    Weights,
-    _network_projection,
-    _unit_rows,
+from objectmatch._context import context
+from objectmatch._engine.encode import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    PoolArrays,
+    encode,
+    encode_pool,
+    network_projection,
 )
+from objectmatch._engine.scorer import unit_rows
+from objectmatch._engine.terms import floor_reach, publicness
+from objectmatch.constraints import Constraints, min_part
+from objectmatch.models import Building, Candidate
+from objectmatch.options import ScoringOptions
 from objectmatch.vocabulary import active_vocabulary
 
 __all__ = ["BuildingBlock", "ScreenPool", "encode_buildings", "encode_screen_pool", "identity_columns"]
@@ -33,9 +45,11 @@ __all__ = ["BuildingBlock", "ScreenPool", "encode_buildings", "encode_screen_poo
 class ScreenPool:
     """A pool as the screen reads it: one row per candidate, sorted by id.
 
-    ``ident`` holds the unit identity vectors after the identity network's projection (as
-    :class:`~objectmatch.scoring.Scorer` computes them); ``projection`` is that projection, to
-    apply to the buildings' DNA over the same ``identity_columns``.
+    ``ident`` holds the unit identity vectors after the identity network's projection (as the
+    scorer computes them); ``projection`` is that projection, to apply to the buildings' DNA over
+    the same ``identity_columns``. ``area_min``, ``area_max`` and ``part`` (the least a tenant
+    spanning floors takes on each, :func:`objectmatch.constraints.min_part`) are in area units;
+    ``wish`` and ``objection`` are the participation round's (zeros without one).
     """
 
     ids: tuple[str, ...]
@@ -44,13 +58,18 @@ class ScreenPool:
     projection: FloatArray
     ident: FloatArray
     function: IntArray
-    area_min: FloatArray
+    area_min: IntArray
+    area_max: IntArray
+    part: IntArray
     max_floors: IntArray
     needs_ground_floor: BoolArray
     min_free_height: FloatArray
     min_floor_load: FloatArray
     max_rent: FloatArray
-    publicness: FloatArray
+    public: FloatArray
+    wish: FloatArray
+    objection: FloatArray
+    area_step: int
 
     @property
     def n(self) -> int:
@@ -58,76 +77,80 @@ class ScreenPool:
         return len(self.ids)
 
 
-def identity_columns(candidates: Sequence[Candidate], buildings: Sequence[Building]) -> list[str]:
-    """The identity columns :func:`objectmatch.encode.encode` would use for these buildings and pool.
+def identity_columns(
+    candidates: Sequence[Candidate], buildings: Sequence[Building], options: ScoringOptions
+) -> list[str]:
+    """The identity columns of the whole job: the vocabulary's identities and every tag in use.
 
-    Cosines do not depend on extra all-zero columns, but an identity network's projection
-    does, so the screen uses the same column set as the scoring engine.
+    :func:`objectmatch._engine.encode.encode` takes the same union for one building and its pool;
+    cosines do not depend on extra all-zero columns (an identity network's projection can).
     """
     columns = set(active_vocabulary().identities)
-    columns |= {t for b in buildings for t in b.location.dna}
+    if options.profile is not None:
+        columns |= set(options.profile.dna())
+    else:
+        columns |= {t for b in buildings for t in b.location.dna}
     columns |= {t for c in candidates for t in c.identities}
     return sorted(columns)
+
+
+def _participation(
+    chunk: Sequence[Candidate], reference: Building | None, strengths: object
+) -> tuple[FloatArray, FloatArray]:
+    """Wish and objection per candidate, from the encoder itself (they do not depend on the building)."""
+    if strengths is None or reference is None or not chunk:
+        return np.zeros(len(chunk)), np.zeros(len(chunk))
+    enc = encode(reference, chunk, strengths=strengths)  # type: ignore[arg-type]
+    return np.asarray(enc.wish, dtype=float), np.asarray(enc.objection, dtype=float)
+
+
+def _units(part: PoolArrays, step: int) -> tuple[IntArray, IntArray, IntArray]:
+    """area_min (rounded up), area_max (rounded down) and the smallest part, in units of ``step`` m²."""
+    amin = -(-part.area_min // step)
+    amax = part.area_max // step
+    smallest = np.array([min_part(float(a), step) // step for a in part.area_min.tolist()], dtype=np.int64)
+    return np.asarray(amin, dtype=np.int64), np.asarray(amax, dtype=np.int64), smallest
 
 
 def encode_screen_pool(
     candidates: Sequence[Candidate],
     columns: Sequence[str],
+    options: ScoringOptions,
     *,
-    weights: Weights,
-    network: IdentityKernel | None = None,
-    chunk: int = 2048,
+    reference: Building | None = None,
+    chunk: int = 512,
 ) -> ScreenPool:
-    """Encode ``candidates`` (already sorted by id, unique) once, ``chunk`` at a time.
+    """Encode ``candidates`` (sorted by id, unique) once, ``chunk`` at a time, under ``options``.
 
-    Each chunk goes through :func:`objectmatch.encode.encode_pool`, so every per-candidate
-    number is the one the encoder and scoring engine use.
+    ``reference`` is any building of the job: the encoder needs one to give the participation
+    round's wishes and objections per candidate, which do not depend on it.
     """
     n = len(candidates)
     function_columns = sorted({c.function for c in candidates})
     fn_index = {f: g for g, f in enumerate(function_columns)}
-    k = len(columns)
-    projection = _network_projection(columns, network, weights.network_strength)
-    ident = np.empty((n, k))
-    function = np.empty(n, dtype=np.int64)
-    area_min = np.empty(n)
-    max_floors = np.empty(n, dtype=np.int64)
-    ground = np.empty(n, dtype=bool)
-    height = np.empty(n)
-    load = np.empty(n)
-    rent = np.empty(n)
-    publicness = np.empty(n)
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        part = encode_pool(candidates[start:stop], identity_columns=columns)
-        ident[start:stop] = _unit_rows(part.identity @ projection)
+    projection = network_projection(columns, options.identity_network(), options.weights.network_strength)
+    strengths = options.participation.strengths() if options.participation is not None else None
+    parts: dict[str, list[np.ndarray]] = {}
+    for start in range(0, max(n, 1), chunk):  # one empty chunk for an empty pool: arrays of the right shapes
+        rows = candidates[start : start + chunk]
+        part = encode_pool(rows, identity_columns=columns)
         remap = np.array([fn_index[f] for f in part.function_columns], dtype=np.int64)
-        function[start:stop] = remap[part.function]
-        area_min[start:stop] = part.area_min
-        max_floors[start:stop] = part.max_floors
-        ground[start:stop] = part.needs_ground_floor
-        height[start:stop] = part.min_free_height
-        load[start:stop] = part.min_floor_load
-        rent[start:stop] = part.max_rent
-        # as in the scoring engine's building fit: how much a tenant wants the street floor
-        publicness[start:stop] = np.minimum(1.0, part.visitors / PUBLIC_VISITORS)
-    arrays = (ident, function, area_min, max_floors, ground, height, load, rent, publicness)
-    for a in arrays:
+        amin, amax, smallest = _units(part, options.area_step)
+        wish, objection = _participation(rows, reference, strengths)
+        for name, value in (
+            ("ident", unit_rows(part.identity @ projection)), ("function", remap[part.function]),
+            ("area_min", amin), ("area_max", amax), ("part", smallest), ("max_floors", part.max_floors),
+            ("needs_ground_floor", part.needs_ground_floor), ("min_free_height", part.min_free_height),
+            ("min_floor_load", part.min_floor_load), ("max_rent", part.max_rent),
+            ("public", publicness(part.visitors, options.score_model)), ("wish", wish), ("objection", objection),
+        ):
+            parts.setdefault(name, []).append(value)
+    arrays = {name: np.concatenate(values) for name, values in parts.items()}
+    for a in arrays.values():
         a.flags.writeable = False
     return ScreenPool(
-        ids=tuple(c.id for c in candidates),
-        identity_columns=tuple(columns),
-        function_columns=tuple(function_columns),
-        projection=projection,
-        ident=ident,
-        function=function,
-        area_min=area_min,
-        max_floors=max_floors,
-        needs_ground_floor=ground,
-        min_free_height=height,
-        min_floor_load=load,
-        max_rent=rent,
-        publicness=publicness,
+        ids=tuple(c.id for c in candidates), identity_columns=tuple(columns),
+        function_columns=tuple(function_columns), projection=projection, area_step=options.area_step, **arrays,
     )
 
 
@@ -135,24 +158,30 @@ def encode_screen_pool(
 class BuildingBlock:
     """A block of buildings as arrays: b buildings x F floors (F = the most floors in the block).
 
-    Floors are lowest level first, as in :class:`~objectmatch.models.Building`; padded floors
-    have ``valid`` false and never pass the mask. ``position`` is each building's position in
-    the caller's list (output order).
+    Floors are lowest level first, as in :class:`~objectmatch.models.Building`; padded floors have
+    ``valid`` false and never pass the mask. ``position`` is each building's position in the
+    caller's list (output order). Per building and pool function: ``permitted`` (zoning and no
+    veto of the assessment), ``potential``, and the levels the function may use (``lowest``,
+    ``highest``, from ``Constraints.function_levels``); per building ``max_discount``.
     """
 
     ids: tuple[str, ...]
     position: IntArray
     valid: BoolArray
     level: IntArray
-    area: FloatArray
+    capacity: IntArray
     free_height: FloatArray
     floor_load: FloatArray
-    rent: FloatArray
+    asking: FloatArray
     reach: FloatArray
     lettable: FloatArray
+    rent_roll: FloatArray
     dna: FloatArray
     permitted: BoolArray
     potential: FloatArray
+    lowest: FloatArray
+    highest: FloatArray
+    max_discount: FloatArray
 
     @property
     def b(self) -> int:
@@ -165,72 +194,79 @@ class BuildingBlock:
         return int(self.level.shape[1])
 
 
-def _assessment(building: Building) -> tuple[dict[str, float], dict[str, str]]:
-    """Potentials and vetoed functions, as :func:`objectmatch.encode.encode` takes them from the assessment."""
-    from objectmatch import assess
-
-    found = assess.assessments(building)
-    potentials = {f: a.potential for f, a in found.items()}
-    vetoed = {f: "; ".join(a.vetoes) for f, a in found.items() if a.vetoes}
-    return potentials, vetoed
+def _floor_rows(building: Building, options: ScoringOptions) -> dict[str, np.ndarray]:
+    """One building's floor arrays, as :func:`objectmatch._engine.encode.encode` builds them."""
+    levels = np.array(building.levels, dtype=np.int64)
+    area = np.array([f.area for f in building.floors], dtype=np.int64)
+    street = np.array([f.street_frontage for f in building.floors], dtype=bool)
+    elevator = np.array([f.elevator for f in building.floors], dtype=bool)
+    return {
+        "level": levels,
+        "area": area,
+        "capacity": area // options.area_step,
+        "free_height": np.array([f.free_height for f in building.floors], dtype=float),
+        "floor_load": np.array([f.floor_load for f in building.floors], dtype=float),
+        "asking": np.array([building.rent(f.level) for f in building.floors], dtype=float),
+        "reach": floor_reach(levels, street, elevator, options.score_model),
+    }
 
 
 def encode_buildings(
-    buildings: Sequence[Building], position: Sequence[int], pool: ScreenPool, *, assess: bool = True
+    buildings: Sequence[Building],
+    position: Sequence[int],
+    constraints: Sequence[Constraints],
+    pool: ScreenPool,
+    options: ScoringOptions,
 ) -> BuildingBlock:
     """Encode ``buildings`` as one :class:`BuildingBlock` over ``pool``'s identity and function columns.
 
-    With ``assess`` (as :func:`objectmatch.encode.encode` by default), functions the hard-side
-    assessment vetoes are not permitted, and its potentials scale the building fit.
+    Each building's context (:func:`objectmatch._context.context` under ``options`` and its
+    ``constraints``) gives its DNA, the assessment's potentials and vetoes (with ``assess``), the
+    largest rent discount and the levels each function may use.
     """
-    b = len(buildings)
+    b, fns = len(buildings), pool.function_columns
     f_max = max((len(bd.floors) for bd in buildings), default=0)
-    valid = np.zeros((b, f_max), dtype=bool)
-    level = np.zeros((b, f_max), dtype=np.int64)
-    area = np.zeros((b, f_max))
-    height = np.zeros((b, f_max))
-    load = np.zeros((b, f_max))
-    rent = np.ones((b, f_max))  # padding: any positive rent (the budget fit divides by it)
-    reach = np.ones((b, f_max))
-    lettable = np.empty(b)
-    k = len(pool.identity_columns)
+    out = _blank_block(b, f_max, len(pool.identity_columns), len(fns))
     col = {t: j for j, t in enumerate(pool.identity_columns)}
-    dna = np.zeros((b, k))
-    permitted = np.zeros((b, len(pool.function_columns)), dtype=bool)
-    potential = np.ones((b, len(pool.function_columns)))
-    for r, bd in enumerate(buildings):
+    # The round's strengths are the pool's (ScreenPool.wish/objection): not needed per building.
+    plain = options.model_copy(update={"participation": None})
+    for r, (bd, cons) in enumerate(zip(buildings, constraints, strict=True)):
+        ctx = context(bd, plain, cons)
+        rows = _floor_rows(bd, options)
         m = len(bd.floors)
-        valid[r, :m] = True
-        lv = np.array([f.level for f in bd.floors], dtype=np.int64)
-        level[r, :m] = lv
-        area[r, :m] = [f.area for f in bd.floors]
-        height[r, :m] = [f.free_height for f in bd.floors]
-        load[r, :m] = [f.floor_load for f in bd.floors]
-        rent[r, :m] = [bd.rent(f.level) for f in bd.floors]
-        street = np.array([f.street_frontage for f in bd.floors], dtype=bool)
-        lift = np.array([f.elevator for f in bd.floors], dtype=bool)
-        # the scoring engine's reach of a floor (objectmatch.scoring._building_fit)
-        step = np.where(lift, REACH_WITH_LIFT, REACH_WITHOUT_LIFT)
-        reach[r, :m] = np.where(street, 1.0, step ** np.abs(lv))
-        lettable[r] = float(area[r, :m].sum())
-        for tag, weight in bd.location.dna.items():
-            dna[r, col[tag]] = weight
-        pot, vetoed = _assessment(bd) if assess else ({}, {})
-        permitted[r] = [f in bd.permitted_functions and f not in vetoed for f in pool.function_columns]
-        potential[r] = [float(pot.get(f, 1.0)) for f in pool.function_columns]
-    dna = _unit_rows(dna @ pool.projection) if b else dna
-    return BuildingBlock(
-        ids=tuple(bd.id for bd in buildings),
-        position=np.asarray(position, dtype=np.int64),
-        valid=valid,
-        level=level,
-        area=area,
-        free_height=height,
-        floor_load=load,
-        rent=rent,
-        reach=reach,
-        lettable=lettable,
-        dna=dna,
-        permitted=permitted,
-        potential=potential,
-    )
+        out["valid"][r, :m] = True
+        for name in ("level", "capacity", "free_height", "floor_load", "asking", "reach"):
+            out[name][r, :m] = rows[name]
+        out["lettable"][r] = float(rows["area"].sum())
+        out["rent_roll"][r] = float(rows["area"] @ rows["asking"])
+        for tag, weight in ctx.dna.items():
+            out["dna"][r, col[tag]] = float(weight)
+        out["permitted"][r] = [f in bd.permitted_functions and f not in ctx.rules.vetoes for f in fns]
+        out["potential"][r] = [float(ctx.potentials.get(f, 1.0)) for f in fns]
+        bounds = [ctx.rules.function_levels.get(f, (None, None)) for f in fns]
+        out["lowest"][r] = [-np.inf if lo is None else lo for lo, _ in bounds]
+        out["highest"][r] = [np.inf if hi is None else hi for _, hi in bounds]
+        out["max_discount"][r] = ctx.rules.max_discount
+    out["dna"] = unit_rows(out["dna"] @ pool.projection) if b else out["dna"]
+    return BuildingBlock(ids=tuple(bd.id for bd in buildings), position=np.asarray(position, dtype=np.int64), **out)
+
+
+def _blank_block(b: int, f: int, k: int, g: int) -> dict[str, np.ndarray]:
+    """Arrays of a block before its buildings are filled in; padded floors stay invalid."""
+    return {
+        "valid": np.zeros((b, f), dtype=bool),
+        "level": np.zeros((b, f), dtype=np.int64),
+        "capacity": np.zeros((b, f), dtype=np.int64),
+        "free_height": np.zeros((b, f)),
+        "floor_load": np.zeros((b, f)),
+        "asking": np.ones((b, f)),  # padding: any positive rent (the budget fit divides by it)
+        "reach": np.ones((b, f)),
+        "lettable": np.ones(b),
+        "rent_roll": np.ones(b),
+        "dna": np.zeros((b, k)),
+        "permitted": np.zeros((b, g), dtype=bool),
+        "potential": np.ones((b, g)),
+        "lowest": np.full((b, g), -np.inf),
+        "highest": np.full((b, g), np.inf),
+        "max_discount": np.zeros(b),
+    }

@@ -7,7 +7,9 @@ functions, only when a client is asked for.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
+
+from objectmatch.portfolio._progress import SILENT, Tracker
 
 __all__ = ["ClientLike", "resolve_client", "run_tasks"]
 
@@ -19,7 +21,7 @@ ClientLike = Any
 
 
 def resolve_client(client: ClientLike) -> Any:
-    """The ``distributed.Client`` to use, or ``None`` to run locally.
+    """The ``distributed.Client`` to use, or ``None`` to run locally (``client`` already validated).
 
     Examples
     --------
@@ -28,7 +30,7 @@ def resolve_client(client: ClientLike) -> Any:
     """
     if client is None or client is False:
         return None
-    if client is True or (isinstance(client, str) and client == "current"):
+    if client is True or client == "current":
         try:
             from distributed import get_client
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -39,28 +41,40 @@ def resolve_client(client: ClientLike) -> Any:
             return get_client()
         except ValueError as exc:
             raise ValueError(f"client={client!r}: no Dask client is running ({exc})") from exc
-    if isinstance(client, str):
-        raise ValueError(f"client must be None, True, 'current' or a dask.distributed.Client, got {client!r}")
-    if not (hasattr(client, "map") and hasattr(client, "scatter") and hasattr(client, "gather")):
-        raise TypeError(f"client must be a dask.distributed.Client, got a {type(client).__name__}")
     return client
 
 
 def run_tasks(
-    func: Callable[..., R], items: Sequence[T], client: Any, *, shared: object = None, **kwargs: Any
+    func: Callable[..., R],
+    items: Sequence[T],
+    client: Any,
+    *,
+    shared: object = None,
+    tracker: Tracker = SILENT,
+    **kwargs: Any,
 ) -> list[R]:
     """``[func(item, shared=shared, **kwargs) for item in items]``, in order, locally or as Dask tasks.
 
     On Dask, ``shared`` is scattered to every worker once (``broadcast=True``) and each item
-    becomes one task; results come back in the order of ``items``.
+    becomes one task; results come back in the order of ``items``. ``tracker`` hears of every
+    item done, in the order they finish.
     """
+    tracker.grow(len(items))
     if client is None:
-        return [func(item, shared=shared, **kwargs) for item in items]
+        out = []
+        for item in items:
+            out.append(func(item, shared=shared, **kwargs))
+            tracker.advance()
+        return out
     if not items:
         return []
+    from distributed import as_completed
+
     shared_future = client.scatter(shared, broadcast=True, hash=False) if shared is not None else None
     futures = client.map(func, list(items), shared=shared_future, pure=False, **kwargs)
     try:
+        for _ in cast(Any, as_completed)(futures):  # distributed is untyped
+            tracker.advance()
         return list(client.gather(futures))
     finally:
         # free the workers' copies now rather than when the futures are garbage collected

@@ -40,51 +40,77 @@ def draft(
     ...       per_function=0)
     [[0, 2], [1, 3]]
     """
-    n = len(lists)
-    most = most if most is not None else 2 * size
-    taken: set[int] = set()
-    picks: list[list[int]] = [[] for _ in range(n)]
-    held = [0.0] * n
-
-    def take(b: int, i: int) -> None:
-        taken.add(i)
-        picks[b].append(i)
-        held[b] += area[i]
-
-    def wants(b: int) -> bool:
-        return len(picks[b]) < most and (len(picks[b]) < size or held[b] < target[b])
-
-    turn = 0
-    if per_function > 0:
-        by_fn: list[dict[int, list[int]]] = []
-        for ranked in lists:
-            groups: dict[int, list[int]] = {}
-            for i in ranked:
-                groups.setdefault(function[i], []).append(i)
-            by_fn.append(groups)
-        for g in sorted({g for groups in by_fn for g in groups}):
-            pointer = [0] * n
-            for _ in range(per_function):
-                for b in _snake(n, turn):
-                    group = by_fn[b].get(g, [])
-                    while pointer[b] < len(group) and group[pointer[b]] in taken:
-                        pointer[b] += 1
-                    if pointer[b] < len(group) and len(picks[b]) < size:
-                        take(b, group[pointer[b]])
-                turn += 1
-    pointer = [0] * n
-    active = [b for b in range(n) if wants(b)]
-    while active:
-        for b in _snake(n, turn):
-            if not wants(b):
-                continue
-            ranked = lists[b]
-            while pointer[b] < len(ranked) and ranked[pointer[b]] in taken:
-                pointer[b] += 1
-            if pointer[b] < len(ranked):
-                take(b, ranked[pointer[b]])
-        turn += 1
-        active = [b for b in active if wants(b) and pointer[b] < len(lists[b])]
+    state = _Draft(lists, area, target, size, most if most is not None else 2 * size)
+    turn = _quota_rounds(state, function, per_function) if per_function > 0 else 0
+    _free_rounds(state, turn)
     # each shortlist best first, in the building's own ranking
     order = [{i: r for r, i in enumerate(ranked)} for ranked in lists]
-    return [sorted(p, key=order[b].__getitem__) for b, p in enumerate(picks)]
+    return [sorted(p, key=order[b].__getitem__) for b, p in enumerate(state.picks)]
+
+
+class _Draft:
+    """Who holds what so far: each building's picks and the area they add up to."""
+
+    def __init__(
+        self, lists: Sequence[Sequence[int]], area: Sequence[float], target: Sequence[float], size: int, most: int
+    ) -> None:
+        self.lists, self.area, self.target, self.size, self.most = lists, area, target, size, most
+        self.taken: set[int] = set()
+        self.picks: list[list[int]] = [[] for _ in lists]
+        self.held = [0.0] * len(lists)
+
+    def take(self, b: int, i: int) -> None:
+        self.taken.add(i)
+        self.picks[b].append(i)
+        self.held[b] += self.area[i]
+
+    def wants(self, b: int) -> bool:
+        """Fewer than ``most``, and fewer than ``size`` or less area than its target."""
+        picks = self.picks[b]
+        return len(picks) < self.most and (len(picks) < self.size or self.held[b] < self.target[b])
+
+    def next_free(self, ranked: Sequence[int], pointer: int) -> int:
+        """The first position from ``pointer`` on whose candidate nobody holds (``len(ranked)``: none)."""
+        while pointer < len(ranked) and ranked[pointer] in self.taken:
+            pointer += 1
+        return pointer
+
+
+def _quota_rounds(state: _Draft, function: Sequence[int], per_function: int) -> int:
+    """``per_function`` snake rounds per function (in code order), each building its best free one of
+    that function while it holds fewer than ``size``; returns the next turn."""
+    n = len(state.lists)
+    by_fn: list[dict[int, list[int]]] = []
+    for ranked in state.lists:
+        groups: dict[int, list[int]] = {}
+        for i in ranked:
+            groups.setdefault(function[i], []).append(i)
+        by_fn.append(groups)
+    turn = 0
+    for g in sorted({g for groups in by_fn for g in groups}):
+        pointer = [0] * n
+        for _ in range(per_function):
+            for b in _snake(n, turn):
+                group = by_fn[b].get(g, [])
+                pointer[b] = state.next_free(group, pointer[b])
+                if pointer[b] < len(group) and len(state.picks[b]) < state.size:
+                    state.take(b, group[pointer[b]])
+            turn += 1
+    return turn
+
+
+def _free_rounds(state: _Draft, turn: int) -> None:
+    """Snake rounds in which each building that still wants more takes its best free candidate."""
+    n = len(state.lists)
+    pointer = [0] * n
+    active = [b for b in range(n) if state.wants(b)]
+    while active:
+        for b in _snake(n, turn):
+            if not state.wants(b):
+                continue
+            ranked = state.lists[b]
+            pointer[b] = state.next_free(ranked, pointer[b])
+            if pointer[b] < len(ranked):
+                state.take(b, ranked[pointer[b]])
+        turn += 1
+        active = [b for b in active if state.wants(b) and pointer[b] < len(state.lists[b])]

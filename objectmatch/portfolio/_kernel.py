@@ -1,9 +1,24 @@
 """The screen's kernel: one block of buildings against the whole pool, a block of candidates at a time.
 
+**Can use.** Candidate ``i`` can use a building when some run of at most ``max_floors`` contiguous
+floors, each allowed by the core's feasibility mask, holds its ``area_min`` -- the placement rules
+of :func:`objectmatch.check` for that one tenant. The mask is the one of
+:func:`objectmatch._engine.encode.encode` (permitted function and no veto of the assessment, the
+levels its function may use, ground floor if needed, free height, floor load, a rent within
+``Constraints.max_discount`` of the floor's asking rent via
+:func:`~objectmatch._engine.terms.rent_allowed`), and, as the array problem adds, an ``area_min``
+that fits within ``area_max`` on the area grid. A run of several floors needs at least the
+smallest part (:func:`objectmatch.constraints.min_part`) on each.
+
+**Fit.** The area terms of the score (:data:`~objectmatch._engine.terms.AREA_COMPONENTS`) for the
+candidate's ``area_min`` on its best usable floor, each from its formula function, weighted by the
+signed weights. The pair, conflict, count and presence terms need the other tenants: the screen
+ranks by the area terms only and leaves the rest to :func:`objectmatch.match`.
+
 Every number is computed elementwise per (candidate, building, floor), never by a reduction whose
-order depends on the block shapes, so the result of a building does not depend on which block it
-is in, on ``block_size``, or on whether it ran locally or on a Dask worker: the same inputs give
-the same bits.
+order depends on the block shapes, so the result of a building does not depend on which block it is
+in, on ``block_size``, or on whether it ran locally or on a Dask worker: the same inputs give the
+same bits.
 """
 
 from __future__ import annotations
@@ -12,12 +27,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from objectmatch.constraints import AREA_TOLERANCE
-from objectmatch.encode import BoolArray, FloatArray, IntArray
+from objectmatch._engine.encode import BoolArray, FloatArray, IntArray
+from objectmatch._engine.terms import (
+    AREA_COMPONENTS,
+    ScoreModel,
+    Weights,
+    access_fit,
+    agreed_rent,
+    budget_fit,
+    rent_allowed,
+)
 from objectmatch.portfolio._arrays import BuildingBlock, ScreenPool
-from objectmatch.scoring import FULL_HEADROOM, Weights
 
-__all__ = ["BlockTop", "screen_block"]
+__all__ = ["BlockTop", "block_fit", "screen_block"]
+
+#: Area terms whose value per m² depends on the floor -- through the candidate's budget alone, or
+#: through its visitors -- and those that are the same on every floor of a building: together every
+#: one of ``AREA_COMPONENTS`` (checked before any is computed).
+BUDGET_TERMS = ("rent", "budget_fit")
+VISITOR_TERMS = ("access",)
+BUILDING_TERMS = ("occupancy", "neighbourhood_fit", "building_fit", "support", "objection")
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,11 +59,29 @@ class BlockTop:
     level: IntArray
 
 
+@dataclass(frozen=True, eq=False)
+class _Budgets:
+    """The distinct budgets (``max_rent``) of a block of candidates. The rent rule and the rent terms
+    read a candidate only through its budget, and a pool has far fewer budgets than candidates, so
+    they are computed once per distinct budget (U x b x F) and gathered with ``inverse``."""
+
+    values: FloatArray
+    inverse: IntArray
+
+
+def _budgets(pool: ScreenPool, rows: slice) -> _Budgets:
+    values, inverse = np.unique(pool.max_rent[rows], return_inverse=True)
+    return _Budgets(values[:, None, None], inverse.reshape(-1))
+
+
 class Workspace:
     """Buffers of c x b x F reused by every block of candidates of one block of buildings.
 
-    Allocating fresh multi-MB temporaries per block is slow where the allocator hands each one
-    back to the system at once (Dask workers run with ``MALLOC_TRIM_THRESHOLD_=65536``).
+    Fresh multi-MB temporaries per block are slow where the allocator hands each one back to the
+    system at once: Dask workers run with ``MALLOC_TRIM_THRESHOLD_=65536``, which also fixes
+    glibc's mmap threshold, so every array over 128 KB costs fresh pages (measured: twice the CPU
+    of the same screen in one process). The kernel therefore writes its c x b x F arrays into these
+    buffers; only the formula functions of the access term allocate their own.
     """
 
     def __init__(self, c: int, b: int, f: int) -> None:
@@ -42,40 +89,69 @@ class Workspace:
         self.flag = np.empty((c, b, f), dtype=bool)
         self.covered = np.empty((c, b, f), dtype=bool)
         self.key = np.empty((c, b, f))
-        self.other = np.empty((c, b, f))
 
-    def take(self, c: int) -> tuple[BoolArray, BoolArray, BoolArray, FloatArray, FloatArray]:
+    def take(self, c: int) -> tuple[BoolArray, BoolArray, BoolArray, FloatArray]:
         """Views of the first ``c`` rows of every buffer."""
-        return self.mask[:c], self.flag[:c], self.covered[:c], self.key[:c], self.other[:c]
+        return self.mask[:c], self.flag[:c], self.covered[:c], self.key[:c]
 
 
-def _usable_floors(
-    mask: BoolArray, area: FloatArray, need: FloatArray, max_floors: IntArray, covered: BoolArray, flag: BoolArray
+def feasible(
+    block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets, out: BoolArray, flag: BoolArray
 ) -> BoolArray:
-    """Floors that lie in some run of at most ``max_floors`` contiguous allowed floors holding ``need`` m².
+    """The core's feasibility mask for candidates ``rows`` x buildings x floors (c x b x F), into ``out``
+    (``flag``: scratch of the same shape)."""
+    fn = pool.function[rows]
+    level = block.level[None, :, :]
+    np.logical_and(block.permitted[:, fn].T[:, :, None], block.valid[None, :, :], out=out)
+    for compare, bound in ((np.greater_equal, block.lowest), (np.less_equal, block.highest)):
+        compare(level, bound[:, fn].T[:, :, None], out=flag)
+        out &= flag
+    np.logical_or(~pool.needs_ground_floor[rows, None, None], level == 0, out=flag)
+    out &= flag
+    np.greater_equal(block.free_height[None, :, :], pool.min_free_height[rows, None, None], out=flag)
+    out &= flag
+    np.greater_equal(block.floor_load[None, :, :], pool.min_floor_load[rows, None, None], out=flag)
+    out &= flag
+    # rent_allowed takes one discount: one call per distinct discount of the block (usually one)
+    allowed = np.empty((len(budgets.values), *block.asking.shape), dtype=bool)
+    for discount in np.unique(block.max_discount).tolist():
+        sel = np.flatnonzero(block.max_discount == discount)
+        allowed[:, sel] = rent_allowed(block.asking[None, sel, :], budgets.values, discount)
+    np.take(allowed, budgets.inverse, axis=0, out=flag)
+    out &= flag
+    # as the array problem: an area_min that fits its area_max on the grid
+    out &= ((pool.area_min[rows] <= pool.area_max[rows]) & (pool.area_min[rows] > 0))[:, None, None]
+    return out
 
-    ``mask`` is c x b x F (candidate may use floor), ``area`` b x F. A run is contiguous in
-    floor order, as :func:`objectmatch.constraints.placement_violations` requires. The result
-    is written to ``covered``; ``flag`` is scratch space.
+
+def usable_floors(
+    mask: BoolArray, capacity: IntArray, pool: ScreenPool, rows: slice, out: BoolArray, flag: BoolArray
+) -> BoolArray:
+    """Floors that lie in some run of at most ``max_floors`` contiguous allowed floors holding ``area_min``.
+
+    ``mask`` is c x b x F, ``capacity`` b x F (area units); the result goes to ``out``. One floor
+    must hold ``area_min``; on a run of several, each floor takes at least the smallest part, so
+    each must hold it, and the parts must fit within ``area_max``. Sums are of integers: exact in
+    any order.
     """
-    np.greater_equal(area[None, :, :], need[:, None, None], out=flag)
-    np.logical_and(mask, flag, out=covered)  # runs of one floor
+    need, span, smallest = pool.area_min[rows], pool.max_floors[rows], pool.part[rows]
+    np.greater_equal(capacity[None, :, :], need[:, None, None], out=flag)
+    covered = np.logical_and(mask, flag, out=out)
     f = mask.shape[2]
-    multi = np.flatnonzero(max_floors >= 2)  # most candidates take one floor: runs only for the others
-    longest = min(f, int(max_floors.max(initial=1)))
+    multi = np.flatnonzero(span >= 2)  # most candidates take one floor: runs only for the others
+    longest = min(f, int(span.max(initial=1)))
     if longest < 2 or not multi.size:
         return covered
-    sub = mask[multi]
-    need_sub, span = need[multi, None, None], max_floors[multi, None, None]
-    window = np.where(sub, area[None, :, :], 0.0)  # sums of runs of length 1
-    allowed = sub.copy()  # every floor of the run is allowed
-    extra = np.zeros(sub.shape, dtype=bool)
+    allowed = mask[multi] & (capacity[None, :, :] >= smallest[multi, None, None])
+    window = np.where(allowed, capacity[None, :, :], 0)  # sums of runs of one floor
+    run_ok = allowed.copy()  # every floor of the run is allowed
+    extra = np.zeros(allowed.shape, dtype=bool)
     floor = np.arange(f)
     for length in range(2, longest + 1):
-        # sums grow one floor at a time, so each is the same left-to-right sum in every block
-        window = window[:, :, :-1] + np.where(sub[:, :, length - 1 :], area[None, :, length - 1 :], 0.0)
-        allowed = allowed[:, :, :-1] & sub[:, :, length - 1 :]
-        good = allowed & (window >= need_sub) & (length <= span)
+        window = window[:, :, :-1] + np.where(allowed[:, :, length - 1 :], capacity[None, :, length - 1 :], 0)
+        run_ok = run_ok[:, :, :-1] & allowed[:, :, length - 1 :]
+        fits = (length <= span[multi]) & (length * smallest[multi] <= pool.area_max[rows][multi])
+        good = run_ok & (window >= need[multi, None, None]) & fits[:, None, None]
         if not good.any():
             continue
         # floor i lies in a good run starting at s for some s in [i - length + 1, i]
@@ -92,74 +168,111 @@ def _usable_floors(
 def _neighbourhood(ident: FloatArray, dna: FloatArray) -> FloatArray:
     """``clip(ident @ dna.T, 0, 1)`` summed column by column, so each entry is the same sum in any block.
 
-    All-zero DNA columns are skipped: adding an exact zero leaves a sum unchanged.
+    All-zero columns are skipped: adding an exact zero leaves a sum unchanged.
     """
     out = np.zeros((ident.shape[0], dna.shape[0]))
+    term = np.empty_like(out)
     for j in np.flatnonzero(dna.any(axis=0) & ident.any(axis=0)).tolist():
-        out += ident[:, j, None] * dna[None, :, j]
+        np.multiply(ident[:, j, None], dna[None, :, j], out=term)
+        out += term
     return np.clip(out, 0.0, 1.0, out=out)
 
 
-def budget_fit(rent: FloatArray, max_rent: FloatArray) -> FloatArray:
-    """``objectmatch.scoring``'s budget fit, elementwise over arrays of the same shape (same operations)."""
-    headroom = (max_rent - rent) / rent
-    fit = np.clip(0.5 + 0.5 * headroom / FULL_HEADROOM, 0.0, 1.0)
-    return np.asarray(np.where(np.isinf(max_rent), 1.0, fit), dtype=float)
+def _budget_terms(block: BuildingBlock, budgets: _Budgets, model: ScoreModel) -> dict[str, FloatArray]:
+    """Per m², U budgets x b x F: the area terms that depend on the floor and the budget."""
+    asking = block.asking[None, :, :]
+    return {
+        "rent": agreed_rent(asking, budgets.values) / block.rent_roll[None, :, None],
+        "budget_fit": budget_fit(asking, budgets.values, model) / block.lettable[None, :, None],
+    }
+
+
+def _visitor_terms(block: BuildingBlock, pool: ScreenPool, rows: slice, names: list[str]) -> dict[str, FloatArray]:
+    """Per m², c x b x F: those of ``names`` among the area terms that depend on the floor and the
+    candidate's visitors (each a fresh array, divided in place)."""
+    out: dict[str, FloatArray] = {}
+    if "access" in names:
+        out["access"] = access_fit(pool.public[rows, None, None], block.reach[None, :, :])
+        out["access"] /= block.lettable[None, :, None]
+    return out
+
+
+def _building_terms(block: BuildingBlock, pool: ScreenPool, rows: slice) -> dict[str, FloatArray]:
+    """Per m², c x b: the area terms that are the same on every floor of a building."""
+    fn = pool.function[rows]
+    lettable = block.lettable[None, :]
+    c = len(fn)
+    return {
+        "occupancy": np.ones((c, 1)) / lettable,
+        "neighbourhood_fit": _neighbourhood(pool.ident[rows], block.dna) / lettable,
+        "building_fit": block.potential[:, fn].T / lettable,
+        "support": pool.wish[rows, None] / lettable,
+        "objection": pool.objection[rows, None] / lettable,
+    }
+
+
+def _ordered(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` in the order of ``AREA_COMPONENTS``."""
+    return tuple(n for n in AREA_COMPONENTS if n in names)
+
+
+def _weighted(terms: dict[str, FloatArray], signed: dict[str, float], names: tuple[str, ...]) -> FloatArray | float:
+    """``sum_k signed[k] * terms[k]`` over ``names`` with a non-zero weight, in ``AREA_COMPONENTS`` order."""
+    total: FloatArray | float = 0.0
+    for name in names:
+        if signed[name]:
+            total = total + signed[name] * terms[name]
+    return total
 
 
 def block_fit(
-    block: BuildingBlock, pool: ScreenPool, rows: slice, weights: Weights, workspace: Workspace | None = None
+    block: BuildingBlock,
+    pool: ScreenPool,
+    rows: slice,
+    weights: Weights,
+    model: ScoreModel,
+    workspace: Workspace | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """Fit and best floor index of candidates ``rows`` in every building of ``block`` (c x b each).
 
-    The fit is the unary score (occupancy, neighbourhood fit, building fit, budget fit, as
-    :class:`~objectmatch.scoring.Scorer` weighs them) of the candidate's ``area_min`` on its
-    best usable floor; ``-inf`` where it cannot use the building at all.
+    The fit is the area terms' score of the candidate's ``area_min`` on its best usable floor (the
+    floor with the largest floor-dependent terms, the lowest of equals); ``-inf`` where it cannot
+    use the building at all.
     """
-    fn = pool.function[rows]
-    pub, max_rent, area_min = pool.publicness[rows], pool.max_rent[rows], pool.area_min[rows]
-    mask, flag, covered, key, other = (workspace or Workspace(len(fn), *block.level.shape)).take(len(fn))
-    # The feasibility mask of objectmatch.encode.encode, for c candidates x b buildings x F floors.
-    np.logical_and(block.permitted[:, fn].T[:, :, None], block.valid[None, :, :], out=mask)
-    np.logical_or(~pool.needs_ground_floor[rows, None, None], (block.level == 0)[None, :, :], out=flag)
-    mask &= flag
-    np.greater_equal(block.free_height[None, :, :], pool.min_free_height[rows, None, None], out=flag)
-    mask &= flag
-    np.greater_equal(block.floor_load[None, :, :], pool.min_floor_load[rows, None, None], out=flag)
-    mask &= flag
-    np.less_equal(block.rent[None, :, :], max_rent[:, None, None], out=flag)
-    mask &= flag
-    # the checker's area rule (objectmatch.constraints): at least area_min, up to its tolerance
-    need = area_min * (1 - AREA_TOLERANCE) - AREA_TOLERANCE
-    usable = _usable_floors(mask, block.area, need, pool.max_floors[rows], covered, flag)
-    w = weights
-    # The best floor: the floor terms of Scorer.per_m2 (building fit and budget fit; the rest is
-    # the same on every floor of a building), largest first, the lowest of equals.
-    pot = block.potential[:, fn].T  # c x b: the assessment's potential of each one's function
-    np.multiply(pub[:, None, None], (1.0 - block.reach)[None, :, :], out=key)
-    key *= (-w.building_fit * pot)[:, :, None]
-    headroom = np.subtract(max_rent[:, None, None], block.rent[None, :, :], out=other)
-    headroom *= (0.5 / FULL_HEADROOM / block.rent)[None, :, :]
-    headroom += 0.5
-    np.clip(headroom, 0.0, 1.0, out=headroom)
-    headroom *= w.budget_fit
-    key += headroom
+    unknown = set(AREA_COMPONENTS) - {*BUDGET_TERMS, *VISITOR_TERMS, *BUILDING_TERMS}
+    if unknown:  # a new area term must be given a formula here, never silently left out
+        raise NotImplementedError(f"the portfolio screen has no formula for the area terms {sorted(unknown)}")
+    signed = weights.signed()
+    c = rows.stop - rows.start
+    mask, flag, covered, key = (workspace or Workspace(c, block.b, block.floors)).take(c)
+    budgets = _budgets(pool, rows)
+    usable = usable_floors(feasible(block, pool, rows, budgets, mask, flag), block.capacity, pool, rows, covered, flag)
+    _floor_values(block, pool, rows, budgets, signed, model, key)
     np.logical_not(usable, out=flag)
     np.copyto(key, -np.inf, where=flag)
     best = np.argmax(key, axis=2)
-    ok = usable.any(axis=2)
-    # Scorer.per_m2 at the best floor, term by term in its order, so the numbers are the engine's.
-    reach = np.take_along_axis(block.reach, best.T, axis=1).T
-    rent = np.take_along_axis(block.rent, best.T, axis=1).T
-    access = 1.0 - pub[:, None] * (1.0 - reach)
-    per_m2 = (
-        w.occupancy
-        + w.neighbourhood_fit * _neighbourhood(pool.ident[rows], block.dna)
-        + w.building_fit * (pot * access)
-        + w.budget_fit * budget_fit(rent, np.broadcast_to(max_rent[:, None], rent.shape))
-    ) / block.lettable[None, :]
-    fit = np.where(ok, per_m2 * area_min[:, None], -np.inf)
-    return fit, best
+    on_best = np.take_along_axis(key, best[:, :, None], axis=2)[:, :, 0]
+    per_building = _weighted(_building_terms(block, pool, rows), signed, _ordered(BUILDING_TERMS))
+    area = (pool.area_min[rows] * pool.area_step).astype(float)[:, None]
+    fit = np.where(usable.any(axis=2), (per_building + on_best) * area, -np.inf)
+    return np.asarray(fit, dtype=float), np.asarray(best, dtype=np.int64)
+
+
+def _floor_values(
+    block: BuildingBlock, pool: ScreenPool, rows: slice, budgets: _Budgets, signed: dict[str, float],
+    model: ScoreModel, out: FloatArray,
+) -> None:
+    """The weighted floor-dependent terms per m², c x b x F, into ``out``: the budget's terms (once
+    per distinct budget, gathered), then the visitors', in ``AREA_COMPONENTS`` order."""
+    by_budget = _weighted(_budget_terms(block, budgets, model), signed, _ordered(BUDGET_TERMS))
+    if isinstance(by_budget, np.ndarray):
+        np.take(by_budget, budgets.inverse, axis=0, out=out)
+    else:
+        out.fill(by_budget)
+    names = [n for n in _ordered(VISITOR_TERMS) if signed[n]]
+    for name, term in _visitor_terms(block, pool, rows, names).items():
+        term *= signed[name]  # in place: the same operations as signed * term
+        out += term
 
 
 class _Running:
@@ -217,13 +330,14 @@ def screen_block(
     top: int,
     block_size: int,
     weights: Weights,
+    model: ScoreModel,
     per_function: int = 0,
 ) -> BlockTop:
     """The ``top`` best candidates of every building in ``block``, by fit, ties by candidate id.
 
-    With ``per_function``, the best ``per_function`` candidates of every function are kept
-    first (when the building has them), then the best others. Candidates are visited in
-    blocks of ``block_size`` rows in id order and merged into running b x top lists: memory is
+    With ``per_function``, the best ``per_function`` candidates of every function are kept first
+    (when the building has them), then the best others. Candidates are visited in blocks of
+    ``block_size`` rows in id order and merged into running b x top lists: memory is
     O(block_size x b x F + b x top), whatever the pool size.
     """
     b = block.b
@@ -233,7 +347,7 @@ def screen_block(
     workspace = Workspace(min(block_size, pool.n), b, block.floors)
     for start in range(0, pool.n, block_size):
         rows = slice(start, min(start + block_size, pool.n))
-        fit, floor = block_fit(block, pool, rows, weights, workspace)
+        fit, floor = block_fit(block, pool, rows, weights, model, workspace)
         fit, floor = fit.T, floor.T
         if not np.isfinite(fit).any():
             continue

@@ -32,6 +32,7 @@ BUILDING_COLUMNS: dict[str, str] = {
     "score": "float64",
     "independent_score": "float64",
     "occupancy": "float64",
+    "annual_rent": "float64",
     "tenants": "int64",
     "functions": "str",
     "candidates": "str",
@@ -44,7 +45,7 @@ PLACEMENT_COLUMNS: dict[str, str] = {
     "building": "str",
     "candidate": "str",
     "level": "int64",
-    "area": "float64",
+    "area": "int64",
     "function": "str",
 }
 _FILES = ("buildings.parquet", "placements.parquet", "portfolio.json")
@@ -66,11 +67,12 @@ class PortfolioResult:
     ``buildings`` columns: ``building`` (id), ``status`` (``"assigned"``: one of its own k
     programmes; ``"reassigned"``: a programme from a later round, after losing candidates to
     other buildings; ``"infeasible"``), ``score``, ``independent_score`` (its best score
-    without exclusivity), ``occupancy``, ``tenants`` (count), ``functions`` and ``candidates``
-    (joined by ``", "``), ``round`` (0 = first), ``programme`` (which of that round's k
-    programmes, 1 = best; 0 = none) and ``message`` (the match status).
+    without exclusivity), ``occupancy``, ``annual_rent`` (EUR a year, at the agreed rents),
+    ``tenants`` (count), ``functions`` and ``candidates`` (joined by ``", "``), ``round`` (0 =
+    first), ``programme`` (which of that round's k programmes, 1 = best; 0 = none) and
+    ``message`` (the match status).
 
-    ``placements`` columns: ``building``, ``candidate``, ``level``, ``area`` (m²), ``function``.
+    ``placements`` columns: ``building``, ``candidate``, ``level``, ``area`` (whole m²), ``function``.
 
     Examples
     --------
@@ -128,8 +130,8 @@ class PortfolioResult:
     def placements_of(self, building_id: str) -> dict[str, dict[int, float]]:
         """The chosen programme of one building as placements (candidate id -> {level: m²}).
 
-        It is what :func:`objectmatch.score` and :func:`objectmatch.check` take; an
-        unknown id raises ``KeyError``.
+        It is what :func:`objectmatch.score` and :func:`objectmatch.check` take (m² as floats, as
+        in :attr:`objectmatch.results.Programme.placements`); an unknown id raises ``KeyError``.
         """
         if building_id not in set(self.buildings["building"].tolist()):
             raise KeyError(f"no building {building_id!r} in this result")

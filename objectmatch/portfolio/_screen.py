@@ -2,72 +2,91 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from typing_extensions import Unpack
 
-from objectmatch.encode import FloatArray, IdentityKernel, IntArray
-from objectmatch.models import Building, Candidate, check_unique_buildings, check_unique_ids
-from objectmatch.portfolio._arrays import (
-    ScreenPool,
-    encode_buildings,
-    encode_screen_pool,
-    identity_columns,
-)
+from objectmatch._engine.encode import FloatArray, IntArray
+from objectmatch._params import InvalidParameterError
+from objectmatch.constraints import Constraints
+from objectmatch.models import Building, Candidate, check_unique_buildings
+from objectmatch.options import ScoringOptions
+from objectmatch.portfolio._arrays import encode_buildings, encode_screen_pool, identity_columns
 from objectmatch.portfolio._dask import ClientLike, resolve_client, run_tasks
 from objectmatch.portfolio._kernel import BlockTop, screen_block
-from objectmatch.scoring import Weights
+from objectmatch.portfolio._options import ScreenOptions, ScreenParams, check_constraint_ids, validate_call
+from objectmatch.portfolio._progress import SILENT, Tracker, progress_bar
+from objectmatch.scoring import as_candidates
 
-__all__ = ["SCREEN_COLUMNS", "Shortlists", "as_buildings", "as_candidates", "screen", "shortlists"]
+__all__ = ["SCREEN_COLUMNS", "ScreenJob", "Shortlists", "as_buildings", "as_pool", "screen", "shortlists"]
 
 #: Columns of :func:`screen`'s frame.
 SCREEN_COLUMNS: tuple[str, ...] = ("building", "candidate", "rank", "fit", "level", "function")
-#: Default candidates per block, and buildings per block (one task on Dask).
-BLOCK_SIZE = 500
-BUILDING_BLOCK = 32
 
 
-def as_buildings(buildings: Sequence[Building] | pd.DataFrame) -> list[Building]:
-    """A list of buildings from a sequence or a frame (one row per floor, :func:`objectmatch.io.buildings_to_frame`)."""
+def as_buildings(buildings: Any, function: str) -> list[Building]:
+    """A list of buildings (unique ids) from a sequence or a frame (one row per floor,
+    :func:`objectmatch.io.buildings_to_frame`); anything else is refused by name."""
     if isinstance(buildings, pd.DataFrame):
         from objectmatch.io import buildings_from_frame
 
         return buildings_from_frame(buildings)
     if isinstance(buildings, Building):
-        raise TypeError("buildings must be a sequence of Building (a portfolio), got one Building; wrap it in a list")
-    return check_unique_buildings(buildings)
+        raise InvalidParameterError([
+            f"The 'buildings' parameter of {function} must be a sequence of Building (a portfolio); "
+            "got one Building: wrap it in a list"
+        ])
+    if isinstance(buildings, str | bytes) or not hasattr(buildings, "__iter__"):
+        raise InvalidParameterError([
+            f"The 'buildings' parameter of {function} must be a sequence of Building or a frame; "
+            f"got {type(buildings).__name__}"
+        ])
+    try:
+        return check_unique_buildings(buildings)
+    except TypeError as exc:
+        raise InvalidParameterError([f"The 'buildings' parameter of {function}: {exc}"]) from None
 
 
-def as_candidates(candidates: Sequence[Candidate] | pd.DataFrame) -> list[Candidate]:
-    """The pool as a list sorted by id (from a sequence or a frame, :func:`objectmatch.io.candidates_to_frame`)."""
+def as_pool(candidates: Any, function: str) -> list[Candidate]:
+    """The pool as a list sorted by id, from a sequence or a frame (:func:`objectmatch.io.candidates_to_frame`)."""
     if isinstance(candidates, pd.DataFrame):
         from objectmatch.io import candidates_from_frame
 
         candidates = candidates_from_frame(candidates)
-    return sorted(check_unique_ids(candidates), key=lambda c: c.id)
+    return sorted(as_candidates(candidates, function), key=lambda c: c.id)
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-    return int(value)
+@dataclass(frozen=True)
+class ScreenJob:
+    """What a screen needs besides the buildings and the pool: the scoring options and its own settings."""
+
+    scoring: ScoringOptions
+    top: int
+    per_function: int = 0
+    block_size: int = 500
+    building_block: int = 32
 
 
-def _task(
-    part: tuple[tuple[Building, ...], tuple[int, ...]],
-    *,
-    shared: ScreenPool,
-    top: int,
-    block_size: int,
-    weights: Weights,
-    per_function: int,
-    assess: bool,
-) -> BlockTop:
+@dataclass(frozen=True)
+class _Part:
+    """One task: a block of buildings, their positions in the portfolio and their constraints."""
+
+    buildings: tuple[Building, ...]
+    position: tuple[int, ...]
+    constraints: tuple[Constraints, ...]
+
+
+def _task(part: _Part, *, shared: Any, job: ScreenJob) -> BlockTop:
     # Buildings are encoded inside the task, so that their assessment runs on the workers too.
-    block = encode_buildings(part[0], part[1], shared, assess=assess)
-    return screen_block(block, shared, top=top, block_size=block_size, weights=weights, per_function=per_function)
+    block = encode_buildings(part.buildings, part.position, part.constraints, shared, job.scoring)
+    return screen_block(
+        block, shared, top=job.top, block_size=job.block_size, weights=job.scoring.weights,
+        model=job.scoring.score_model, per_function=job.per_function,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,34 +129,29 @@ class Shortlists:
 
 def shortlists(
     buildings: Sequence[Building],
+    constraints: Sequence[Constraints],
     candidates: Sequence[Candidate],
-    top: int,
+    job: ScreenJob,
     *,
-    weights: Weights | None = None,
-    network: IdentityKernel | None = None,
-    block_size: int = BLOCK_SIZE,
-    building_block: int = BUILDING_BLOCK,
-    per_function: int = 0,
-    assess: bool = True,
-    client: ClientLike = None,
+    client: Any = None,
+    tracker: Tracker = SILENT,
 ) -> Shortlists:
-    """The screen as arrays (``candidates`` already a list sorted by unique id; see :func:`screen`)."""
-    w = weights or Weights()
-    pool = encode_screen_pool(candidates, identity_columns(candidates, buildings), weights=w, network=network,
-                              chunk=min(block_size, 512))
+    """The screen as arrays (``candidates`` a list sorted by unique id, ``client`` resolved; see :func:`screen`)."""
+    columns = identity_columns(candidates, buildings, job.scoring)
+    pool = encode_screen_pool(candidates, columns, job.scoring, reference=buildings[0] if buildings else None,
+                              chunk=min(job.block_size, 512))
     # Blocks of buildings with similar floor counts, so that padding costs little; the kernel is
     # elementwise per building, so the grouping does not change any number.
     order = sorted(range(len(buildings)), key=lambda r: (len(buildings[r].floors), r))
     parts = [
-        (tuple(buildings[r] for r in rows), tuple(rows))
-        for rows in (order[s : s + building_block] for s in range(0, len(order), building_block))
+        _Part(tuple(buildings[r] for r in rows), tuple(rows), tuple(constraints[r] for r in rows))
+        for rows in (order[s : s + job.building_block] for s in range(0, len(order), job.building_block))
     ]
-    tops = run_tasks(_task, parts, resolve_client(client), shared=pool, top=top, block_size=block_size, weights=w,
-                     per_function=per_function, assess=assess)
+    tops = run_tasks(_task, parts, client, shared=pool, tracker=tracker, job=job)
     n_b = len(buildings)
-    index = np.full((n_b, top), -1, dtype=np.int64)
-    fit = np.full((n_b, top), -np.inf)
-    level = np.zeros((n_b, top), dtype=np.int64)
+    index = np.full((n_b, job.top), -1, dtype=np.int64)
+    fit = np.full((n_b, job.top), -np.inf)
+    level = np.zeros((n_b, job.top), dtype=np.int64)
     for t in tops:
         index[t.position], fit[t.position], level[t.position] = t.index, t.fit, t.level
     return Shortlists(tuple(buildings), tuple(candidates), index, fit, level)
@@ -146,65 +160,52 @@ def shortlists(
 def screen(
     buildings: Sequence[Building] | pd.DataFrame,
     candidates: Sequence[Candidate] | pd.DataFrame,
-    top: int = 50,
     *,
-    weights: Weights | None = None,
-    network: IdentityKernel | None = None,
-    block_size: int = BLOCK_SIZE,
-    building_block: int = BUILDING_BLOCK,
+    top: int = 50,
     per_function: int = 0,
-    assess: bool = True,
+    constraints: Constraints | Mapping[str, Constraints] | None = None,
     client: ClientLike = None,
+    progress: bool | None = None,
+    **options: Unpack[ScreenParams],
 ) -> pd.DataFrame:
     """For every building, the candidates that can use it at all, ranked by fit: the first cut of a portfolio.
 
-    A candidate can use a building when some run of at most ``max_floors`` contiguous floors,
-    each passing the feasibility mask of :func:`objectmatch.encode.encode` (permitted function,
-    ground floor if needed, free height, floor load, budget against that floor's asking rent,
-    no veto by the hard-side assessment),
-    together holds its ``area_min``. Its **fit** is the unary score its ``area_min`` would bring
-    on its best such floor, as :class:`~objectmatch.scoring.Scorer` weighs it::
-
-        fit = area_min / L * (w_occupancy + w_neighbourhood * cos(identity, DNA)
-                              + w_building * potential * access[f] + w_budget * budget_fit[f])
-
-        L = the building's lettable area, f = the best usable floor (the lowest of equals)
-
-    that is, the share of the building it fills, times how well it fits there. Ties are
-    broken by candidate id. With ``per_function``, the best ``per_function`` candidates of
-    every function the building can take are kept first, then the best others up to ``top``
-    (a shortlist a programme of several functions can be built from).
-
-    The work runs over blocks of ``building_block`` buildings x ``block_size`` candidates
-    with numpy, keeping a running top-``top`` per building, so memory is
-    O(buildings x top + building_block x block_size x floors), never buildings x candidates.
+    **Can use**: some run of at most ``max_floors`` contiguous floors, each allowed by the
+    feasibility mask :func:`objectmatch.match` uses (zoning, the assessment's vetoes,
+    ``Constraints.function_levels``, ground floor, free height, floor load, a budget within
+    ``Constraints.max_discount`` of the floor's asking rent), holds the candidate's ``area_min``
+    (at least a fifth of it on each floor of a run). **Fit**: the area terms of the score
+    (occupancy, rent, neighbourhood fit, building fit, budget fit, access; support and objection
+    with a participation round) for its ``area_min`` on its best usable floor, weighted as
+    :func:`objectmatch.score` weighs them -- what it would add to a programme on its own. **The
+    screen ranks by the area terms only**: the pair terms, conflict, pioneers, diversity and the
+    heart depend on the other tenants and are left to :func:`objectmatch.match`. Ties are broken
+    by candidate id. Blocks of ``building_block`` buildings x ``block_size`` candidates keep
+    memory O(buildings x top + block), never buildings x candidates. docs/portfolio.md gives the
+    rules and formulas in full.
 
     Parameters
     ----------
-    buildings
-        The portfolio: a sequence of :class:`~objectmatch.models.Building` (unique ids) or a
-        frame with one row per floor (:func:`objectmatch.io.buildings_to_frame`).
-    candidates
-        The pool: a sequence of :class:`~objectmatch.models.Candidate` or a frame
-        (:func:`objectmatch.io.candidates_to_frame`).
-    top
-        Candidates kept per building at most.
-    weights
-        Score weights (only the unary ones count here); default ``Weights()``.
-    network
-        Optional identity network for the neighbourhood fit, as in :func:`objectmatch.match`.
-    block_size, building_block
-        Candidates and buildings per block (each building block is one Dask task).
-    per_function
-        Candidates of each function kept first (0: rank by fit alone).
-    assess
-        Use the hard-side assessment as :func:`objectmatch.match` does by default: functions
-        it vetoes for a building are not feasible there, and its transformation potential of
-        the candidate's function scales the building fit. ``False`` ignores it.
+    buildings, candidates
+        The portfolio (:class:`~objectmatch.models.Building`, unique ids) and the pool, as
+        sequences of models or as frames (:func:`objectmatch.io.buildings_to_frame`: one row per
+        floor; :func:`objectmatch.io.candidates_to_frame`).
+    top, per_function
+        Candidates kept per building at most (50); the best ``per_function`` of every function the
+        building can take are kept first, then the best others (0: rank by fit alone).
+    constraints
+        A :class:`~objectmatch.constraints.Constraints` for every building, or building id ->
+        constraints (missing ids: the defaults); the screen reads ``max_discount`` and
+        ``function_levels``.
     client
-        ``None`` runs locally; a ``dask.distributed.Client`` (or ``True``/``"current"`` for the
-        current one) runs each building block as a task, the pool scattered once to every
-        worker. The result is the same, bit for bit.
+        ``None`` runs locally; a ``dask.distributed.Client`` (or ``True``/``"current"``) runs each
+        building block as a task, the encoded pool scattered once. The result is the same, bit for bit.
+    progress
+        A progress bar on stderr; ``None`` (default): only when stderr is a terminal.
+    **options
+        The scoring options of :func:`objectmatch.match` (``weights``, ``score_model``, ``profile``,
+        ``network``, ``participation``, ``potentials``, ``assess``, ``area_step``), validated by
+        the same model, and the blocks: ``block_size`` (500 candidates), ``building_block`` (32).
 
     Returns
     -------
@@ -225,14 +226,14 @@ def screen(
     >>> bool(shortlist.groupby("building")["fit"].is_monotonic_decreasing.all())
     True
     """
-    top = _positive_int("top", top)
-    block_size = _positive_int("block_size", block_size)
-    building_block = _positive_int("building_block", building_block)
-    if isinstance(per_function, bool) or not isinstance(per_function, int | np.integer) or per_function < 0:
-        raise ValueError(f"per_function must be a whole number >= 0, got {per_function!r}")
-    found = shortlists(
-        as_buildings(buildings), as_candidates(candidates), top, weights=weights, network=network,
-        block_size=block_size, building_block=building_block, per_function=int(per_function), assess=assess,
-        client=client,
-    )
+    named = {"top": top, "per_function": per_function, "constraints": constraints, "client": client,
+             "progress": progress}
+    scoring, own = validate_call("screen", {**options, **named}, ScoringOptions, ScreenOptions)
+    portfolio = as_buildings(buildings, "screen")
+    pool = as_pool(candidates, "screen")
+    check_constraint_ids("screen", own, portfolio)
+    job = ScreenJob(scoring, own.top, own.quota(), own.block_size, own.building_block)
+    cons = [own.constraints_of(b.id) for b in portfolio]
+    with progress_bar(own.progress, "screening") as tracker:
+        found = shortlists(portfolio, cons, pool, job, client=resolve_client(own.client), tracker=tracker)
     return found.frame()
