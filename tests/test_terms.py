@@ -232,7 +232,7 @@ def test_count_component_is_capped_share_of_the_target() -> None:
     without_lift=unit,
     headroom=st.floats(0.01, 10),
 )
-def test_every_per_m2_formula_stays_in_the_unit_interval(
+def test_every_per_m2_formula_stays_in_the_unit_interval(  # noqa: PLR0913 (one argument per drawn array)
     visitors: np.ndarray, levels: np.ndarray, street: np.ndarray, lift: np.ndarray, asking: np.ndarray,
     max_rent: np.ndarray, with_lift: float, without_lift: float, headroom: float,
 ) -> None:

@@ -17,9 +17,6 @@ docs/portfolio.md gives the method, the memory bound and measured costs.
 
 from __future__ import annotations
 
-# The engine before objectmatch.constraints: the core of this branch has the import cycle
-# constraints -> _engine -> problem -> constraints (main made _engine/__init__ lazy; then this goes).
-import objectmatch._engine  # noqa: F401  (isort: skip)
 from objectmatch.portfolio._match import match_all
 from objectmatch.portfolio._options import MatchAllParams, ScreenParams
 from objectmatch.portfolio._result import (
