@@ -222,7 +222,7 @@ def compare_programmes(first: Programme, second: Programme, top: int = 3) -> str
     ...                        weights={"occupancy": 1.0, "conflict": -8.0})
     ...     return Programme(placements={}, tenants=(), score=b.total, breakdown=b, occupancy=occ, functions=())
     >>> compare_programmes(prog(0.9, 0.0), prog(0.95, 0.05))
-    'Programme 1 scores 0.350 higher: conflict +0.400 (less conflict), occupancy -0.050.'
+    'Programme 1 scores 0.350 higher: less conflict (+0.400), less occupancy (-0.050).'
     """
     a, b = first.breakdown.contributions, second.breakdown.contributions
     diffs = {name: a.get(name, 0.0) - b.get(name, 0.0) for name in set(a) | set(b)}
@@ -233,9 +233,9 @@ def compare_programmes(first: Programme, second: Programme, top: int = 3) -> str
         return head + ": every component is the same."
     parts = []
     for name, d in ranked:
-        weight = first.breakdown.weights.get(name, 0.0)
-        note = f" ({'less' if d > 0 else 'more'} {LABELS.get(name, name).lower()})" if weight < 0 else ""
-        parts.append(f"{name} {d:+.3f}{note}")
+        # d is what the component adds to the score: a subtracted component adds when there is less of it
+        more = (d > 0) != (first.breakdown.weights.get(name, 0.0) < 0)
+        parts.append(f"{'more' if more else 'less'} {LABELS.get(name, name).lower()} ({d:+.3f})")
     return f"{head}: {', '.join(parts)}."
 
 

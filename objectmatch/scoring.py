@@ -47,8 +47,6 @@ __all__ = [
     "PlacementError",
     "ScoreModel",
     "Weights",
-    "as_building",
-    "as_candidates",
     "pairwise_components",
     "pairwise_scores",
     "score",

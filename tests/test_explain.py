@@ -281,9 +281,9 @@ def test_compare_programmes_names_the_weighted_components_that_differ_most() -> 
     first, second = _programme(occupancy=0.9, heart=1.0), _programme(occupancy=0.95, conflict=0.05, rent=0.2)
     text = compare_programmes(first, second)
     # contributions: conflict +0.4 (less conflict), heart +0.5, rent -0.2, occupancy -0.05
-    assert text == "Programme 1 scores 0.650 higher: heart +0.500, conflict +0.400 (less conflict), rent -0.200."
+    assert text == "Programme 1 scores 0.650 higher: more heart (+0.500), less conflict (+0.400), less rent (-0.200)."
     assert compare_programmes(first, first) == "Programme 1 scores 0.000 higher: every component is the same."
-    assert compare_programmes(second, first).startswith("Programme 1 scores 0.650 lower: heart -0.500")
+    assert compare_programmes(second, first).startswith("Programme 1 scores 0.650 lower: less heart (-0.500)")
 
 
 def test_match_result_compare_explains_its_own_programmes() -> None:
