@@ -281,7 +281,7 @@ def vacancy_reasons(
     >>> building, pool = load_example()
     >>> reasons = vacancy_reasons(building, pool, {})
     >>> reasons["buurtkeuken"]
-    'can pay at most 70 EUR/m²/yr; the cheapest floor asks 145, 101.5 at the largest discount (30%)'
+    'can pay at most 70.0 EUR/m²/yr; the cheapest floor asks 145, 101.5 at the largest discount (30%)'
     >>> sum(r is None for r in reasons.values()) > 30
     True
     """

@@ -515,7 +515,7 @@ def test_outreach_names_no_candidate_the_rules_keep_out() -> None:
     assert result["health"].candidates == () and result["green"].candidates == ()
     (clinic, why_clinic), = result["health"].blocked
     (garden, why_garden), = result["green"].blocked
-    assert clinic == "clinic" and why_clinic.startswith("can pay at most 100 EUR/m²/yr")
+    assert clinic == "clinic" and why_clinic.startswith("can pay at most 100.0 EUR/m²/yr")
     # the garden needs the ground floor, which is let in full; level 2's 50 m² it may not use
     assert garden == "garden" and why_garden == "no room: needs 40 m², the most vacant space it may use is 0 m²"
     lenient = outreach(prog, parkhuis(), parkwijk(), candidates=cands, constraints=Constraints(max_discount=0.5))

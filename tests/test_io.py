@@ -269,10 +269,10 @@ BAD_ROWS: list[tuple[str, str, str, str]] = [
     ("values", "muslim:0.5", "'muslim:0.5'", "religion, a fixed identity"),
     ("offers", "gender", "'gender'", "gender, a fixed identity"),
     ("needs", "elderly", "'elderly'", "age group, a fixed identity"),
-    ("identities", "Moroccan origin:0.7", "'Moroccan origin:0.7'", "origin (the word 'moroccan'), a fixed identity"),
+    ("identities", "Moroccan origin:0.7", "'Moroccan origin:0.7'", "origin, a fixed identity (who people are), by the word 'moroccan'"),
     ("schedule", "0.5 0.5 0.5", "'0.5 0.5 0.5'", "168 values (7 x 24), got 3"),
     ("schedule", "whenever", "'whenever'", "need days and hours"),
-    ("area_max", "lots", "'lots'", "valid integer"),
+    ("area_max", "lots", "'lots'", "whole number of m²"),
     ("noise", "loud", "'loud'", "valid integer"),
     ("pioneer", "maybe", "'maybe'", "valid boolean"),
     ("identities", "food", "'food'", "not a 'tag:weight' pair"),
@@ -412,7 +412,7 @@ def test_building_errors_name_field_paths_and_values(tmp_path: Path) -> None:
     error = _errors(read_building, data)
     fields = {e["field"]: e for e in error.errors}
     assert fields["floors.1.area"]["value"] == -800 and "greater than 0" in fields["floors.1.area"]["message"]
-    assert "origin (the word 'moroccan'), a fixed identity" in fields["location.dna"]["message"]
+    assert "origin, a fixed identity (who people are), by the word 'moroccan'" in fields["location.dna"]["message"]
     assert "unknown function 'casino'" in fields["permitted_functions"]["message"]
     assert "id 'kb-1', field 'floors.1.area': value -800: Input should be greater than 0" in str(error)
     data = copy.deepcopy(BUILDING)

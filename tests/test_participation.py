@@ -167,7 +167,7 @@ def test_fixed_identity_column_refused(column: str) -> None:
     ("field", "cell", "expected"),
     [
         ("wishes", "green:1; youth club:1",
-         "wish 'youth_club' describes age group (the word 'youth'), a fixed identity"),
+         "wish 'youth_club' describes age group, a fixed identity (who people are), by the word 'youth'"),
         ("objections", "muslim prayer room:1", "objection 'muslim_prayer_room' describes religion"),
         ("helps", "seniors lunch", "activity 'seniors_lunch' describes age group"),
         ("role", "pensioner", "role 'pensioner' describes age group"),

@@ -154,12 +154,12 @@ def read_building(
     ...     location={"lat": 52.37, "lon": 4.9, "neighbourhood": "Oost"},
     ...     floors=[{"level": 0, "area": 800, "free_height": 4.0, "floor_load": 5, "depth": 15}]))
     >>> read_building(text).floors[0].area
-    800.0
-    >>> read_building(text.replace("800.0", "-800.0"))
+    800
+    >>> read_building(text.replace('"area": 800', '"area": -800'))
     Traceback (most recent call last):
     ...
     objectmatch.io.InputError: 1 error in building:
-      id 'b1', field 'floors.0.area': value -800.0: Input should be greater than 0
+      id 'b1', field 'floors.0.area': value -800: Input should be greater than 0
     """
     if isinstance(source, Building):
         return source
@@ -206,8 +206,9 @@ def read_result(path: PathLike, *, suffix: str | None = None) -> MatchResult:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from objectmatch.results import MatchResult, MatchStatus
-    >>> result = MatchResult(programmes=(), status=MatchStatus(code="infeasible", message="nothing fits"))
+    >>> import objectmatch as om
+    >>> building, pool = om.load_example()
+    >>> result = om.match(building, pool[:3], k=1, time_limit=0.2)  # three candidates cannot fill it
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "result.csv"
     >>> write_result(result, path)
     >>> read_result(path) == result

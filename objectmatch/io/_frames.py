@@ -225,7 +225,7 @@ def buildings_to_frame(buildings: Building | Iterable[Building]) -> pd.DataFrame
     ...                      {"level": 1, "area": 750, "free_height": 3.0, "floor_load": 3, "depth": 15}])
     >>> df = buildings_to_frame(b)
     >>> df[["id", "floor.level", "floor.area"]].values.tolist()
-    [['b1', 0, 800.0], ['b1', 1, 750.0]]
+    [['b1', 0, 800], ['b1', 1, 750]]
     >>> buildings_from_frame(df) == [b]
     True
     """

@@ -124,7 +124,7 @@ def candidates_from_json(text: str, *, vocabulary: Vocabulary | None = None, sou
     >>> pool = candidates_from_json('[{"id": "a", "name": "A", "function": "office", '
     ...                             '"activity": "studio", "area_min": 50, "area_max": 80}]')
     >>> pool[0].area_max
-    80.0
+    80
     """
     data = load_json(text, source, rows=True)
     if not isinstance(data, list):
