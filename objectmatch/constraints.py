@@ -4,7 +4,7 @@
 code with the encoder or the solver, so that it can verify any programme: the solver's, or one a
 person wrote by hand. It returns :class:`Violation` objects (a ``str`` with a ``kind``, a
 ``subject``, a ``floor`` and the ``figures`` behind it), so ``check(...) == []`` reads as before
-and :mod:`objectmatch.explain` can sort reasons by kind rather than by wording.
+and the explanations can sort reasons by kind rather than by wording.
 """
 
 from __future__ import annotations
