@@ -11,6 +11,7 @@ import pandas as pd
 from typing_extensions import Unpack
 
 from objectmatch._engine.encode import FloatArray, IntArray
+from objectmatch._inputs import as_candidates
 from objectmatch._params import InvalidParameterError
 from objectmatch.constraints import Constraints
 from objectmatch.models import Building, Candidate, check_unique_buildings
@@ -20,7 +21,6 @@ from objectmatch.portfolio._dask import ClientLike, resolve_client, run_tasks
 from objectmatch.portfolio._kernel import BlockTop, screen_block
 from objectmatch.portfolio._options import ScreenOptions, ScreenParams, check_constraint_ids, validate_call
 from objectmatch.portfolio._progress import SILENT, Tracker, progress_bar
-from objectmatch.scoring import as_candidates
 
 __all__ = ["SCREEN_COLUMNS", "ScreenJob", "Shortlists", "as_buildings", "as_pool", "screen", "shortlists"]
 
