@@ -15,7 +15,6 @@ Every array is read-only.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -23,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from objectmatch._text import words
 from objectmatch.models import Building, Candidate, check_unique_ids
 from objectmatch.vocabulary import PUBLIC_FUNCTIONS, active_vocabulary, is_meeting_place
 
@@ -75,10 +75,8 @@ def activity_tags(activity: str) -> tuple[str, ...]:
     >>> activity_tags("Café & bakery")
     ('cafe_bakery', 'cafe', 'bakery')
     """
-    plain = unicodedata.normalize("NFKD", activity).encode("ascii", "ignore").decode().lower()
-    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in plain).split() if w]
-    whole = "_".join(words)
-    return tuple(dict.fromkeys([whole, *words])) if words else ()
+    parts = words(activity)
+    return tuple(dict.fromkeys(["_".join(parts), *parts])) if parts else ()
 
 
 def _scatter(maps: Sequence[Mapping[str, float]], columns: Sequence[str]) -> FloatArray:

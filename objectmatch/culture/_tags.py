@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 
+from objectmatch._text import words
 from objectmatch.models import Candidate
 from objectmatch.vocabulary import normalise_tag
 
@@ -30,8 +30,7 @@ def free_tag(text: str) -> str:
     """
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is a {type(text).__name__}, not text")
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = _OTHER.sub("_", folded.lower()).strip("_")
+    cleaned = "_".join(words(text))  # the one reading of free text as tag words (objectmatch._text)
     if not cleaned:
         raise ValueError(f"{text!r} holds no letters or digits to make a tag of")
     return normalise_tag(cleaned)
