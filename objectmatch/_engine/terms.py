@@ -117,7 +117,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term("neighbourhood_fit", Kind.AREA, "Neighbourhood fit", "tenants' identities against the neighbourhood DNA"),
     Term("building_fit", Kind.AREA, "Building fit", "the building's transformation potential for each function"),
-    Term("budget_fit", Kind.AREA, "Budget fit", "rent headroom: what tenants can pay above the rent they pay"),
+    Term("budget_fit", Kind.AREA, "Budget fit", "rent headroom: what tenants can pay above the asking rent"),
     Term("access", Kind.AREA, "Access", "busy tenants low in the building, where their visitors reach them"),
     Term("support", Kind.AREA, "Support", "what the neighbourhood's participation round wished for"),
     Term(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -14,7 +13,6 @@ from objectmatch.vocabulary import normalise_tag
 
 Side = Literal["wish", "objection"]
 
-_OTHER = re.compile(r"[^a-z0-9]+")
 
 
 def free_tag(text: str) -> str:
