@@ -164,6 +164,8 @@ class Builder:
         self.error = 0.0
         self.links: dict[tuple[bool, int, int], list[tuple[int, cp_model.IntVar]]] = {}
         self.partners: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+        self.pair_value: dict[str, np.ndarray] = {}
+        self.area_coefs: list[tuple[float, cp_model.IntVar]] = []
         # how each auxiliary variable follows from a placement (a Seat method and its arguments): complete hints
         self.derived: list[tuple[cp_model.IntVar, Callable[..., int], tuple[Any, ...]]] = []
 
@@ -310,9 +312,11 @@ class Builder:
 
     # -- objective kinds --------------------------------------------------------------------------
     def area_terms(self) -> None:
+        """Linear in the areas; kept apart, because all areas together never exceed the building's
+        capacity, which bounds their total rounding error far tighter than area by area."""
         for (i, f), var in self.a.items():
             if self.p.unary[i, f]:
-                self.terms.append((float(self.p.unary[i, f]), var, int(self.p.cap[f])))
+                self.area_coefs.append((float(self.p.unary[i, f]), var))
 
     def _pair_bool(self, name: str, i: int, j: int) -> cp_model.IntVar:
         w = self.derive(self.model.new_bool_var(f"{name}{i}_{j}"), Seat.both, i, j)
@@ -371,20 +375,41 @@ class Builder:
                 cache[i] = None
         return cache[i]
 
+    def _forced(self) -> dict[str, np.ndarray]:
+        """Per class, the pairs it counts wherever the two sit (their floors leave no choice): those
+        values fold into the ``all`` class and need no variables of their own."""
+        p = self.p
+        masks = p.mask.astype(int)
+        single = masks.sum(axis=1) == 1
+        same = single[:, None] & single[None, :] & ((masks @ masks.T) == 1)
+        far = (masks @ (~p.adjacent).astype(int) @ masks.T) > 0  # some pair of their floors is not near
+        on_street = ~(p.mask & ~p.street[None, :]).any(axis=1)
+        return {"same": same, "near": ~far, "street": np.outer(on_street, on_street)}
+
     def pair_terms(self) -> None:
-        """One boolean per pair and class; above PAIR_LIMIT items the ``all`` class uses Glover's form."""
+        """One boolean per pair and class; above PAIR_LIMIT items the ``all`` class uses Glover's form. A class
+        the floors force (both on the same only floor, ...) counts in ``all``."""
         p = self.p
         rows = self.rows
         compact = len(rows) > PAIR_LIMIT and not self.opt.textbook
+        forced = {} if self.opt.textbook else self._forced()
+        self.pair_value = {cls: np.asarray(mat) for cls, mat in p.pair.items()}
+        if forced:
+            total = self.pair_value.get("all", np.zeros((p.n, p.n))).copy()
+            for cls, mask in forced.items():
+                if cls in self.pair_value:
+                    total += np.where(mask, self.pair_value[cls], 0.0)
+                    self.pair_value[cls] = np.where(mask, 0.0, self.pair_value[cls])
+            self.pair_value["all"] = total
         street_cache: dict[int, cp_model.IntVar | None] = {}
         for r, i in enumerate(rows):
             for j in rows[r + 1 :]:
                 self._pair(i, j, compact, street_cache)
-        if compact and "all" in p.pair:
-            self._glover(p.pair["all"])
+        if compact and "all" in self.pair_value:
+            self._glover(self.pair_value["all"])
 
     def _pair(self, i: int, j: int, compact: bool, street_cache: dict[int, cp_model.IntVar | None]) -> None:
-        for cls, mat in self.p.pair.items():
+        for cls, mat in self.pair_value.items():
             value = float(mat[i, j])
             if value <= 0 or (cls == "all" and compact):
                 continue
@@ -460,12 +485,20 @@ class Builder:
     # -- objective --------------------------------------------------------------------------------
     def objective(self) -> None:
         """Integer objective terms and the largest total rounding error (in integer units)."""
-        magnitude = sum(abs(c) * ub for c, _, ub in self.terms)
+        capacity = float(self.p.cap.sum())
+        magnitude = max((abs(c) for c, _ in self.area_coefs), default=0.0) * capacity
+        magnitude += sum(abs(c) * ub for c, _, ub in self.terms)
         magnitude += sum(upper for _, _, _, _, upper in self.glover_rows)
         magnitude += sum(max(c for c, _ in pens) for pens in self.penalties.values())
         self.scale = OBJECTIVE_RANGE / max(magnitude, 1e-12)
         out: list[tuple[int, LinearExpr]] = []
-        error = 0.0
+        area_error = 0.0
+        for coef, var in self.area_coefs:
+            scaled = round(coef * self.scale)
+            area_error = max(area_error, abs(scaled - coef * self.scale))
+            if scaled:
+                out.append((scaled, var))
+        error = area_error * capacity  # areas never sum to more than the capacity
         for coef, var, ub in self.terms:
             scaled = round(coef * self.scale)
             error += abs(scaled - coef * self.scale) * ub
@@ -644,25 +677,30 @@ def _window(
 ) -> tuple[IntArray, bool]:
     """Search the rounding window of a proven integer optimum for a placement better in floating point.
 
-    A placement better under the float score has an integer objective of at least
-    ``optimum - 2 * error`` (``error``: the largest total rounding error); every such placement (as
-    items on floors, areas re-optimised exactly) is examined, in a fresh model with that floor on
-    the objective. Returns the best areas and whether the window was exhausted (then it is optimal).
+    Every placement's float value lies within ``error / scale`` of its integer objective over ``scale``
+    (``error``: the largest total rounding error). So the placements to examine are those whose integer
+    objective is at least ``optimum - 2 * error``: they are found best first (the same model, the found
+    assignments cut off, the window's floor on the objective), each with its areas re-optimised exactly
+    and valued in floating point, until the next one's integer objective is too low to beat the best
+    float value found. Returns the best areas and whether the window was exhausted (then it is optimal).
     """
     best_value = problem.value(areas)
     window = Builder(problem, builder.rows, opt).build()
     window.model.add(sum(c * v for c, v in window.objective_terms) >= math.floor(optimum - 2 * builder.error) - 1)
-    window.model.clear_objective()  # type: ignore[no-untyped-call]
+    window.exclude_assignment({i: tuple(np.flatnonzero(areas[i]).tolist()) for i in np.flatnonzero(areas.sum(axis=1))})
+    window.hint(areas)
     solver = cp_model.CpSolver()
     _parameters(solver, opt)
     for _ in range(WINDOW_TRIES):
-        if not _limits(solver, opt, started, 0.2):
+        if not _limits(solver, opt, started, 0.5):
             return areas, False
         status = solver.solve(window.model)
         if status == cp_model.INFEASIBLE:
             return areas, True
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status != cp_model.OPTIMAL:
             return areas, False
+        if (solver.objective_value + window.error) / window.scale <= best_value:
+            return areas, True  # the best left in the window cannot beat what we have
         assignment = window.assignment(solver)
         window.exclude_assignment(assignment)
         other = allocate(problem, assignment)
