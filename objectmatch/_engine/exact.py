@@ -493,11 +493,11 @@ class Builder:
         self.scale = OBJECTIVE_RANGE / max(magnitude, 1e-12)
         out: list[tuple[int, LinearExpr]] = []
         area_error = 0.0
-        for coef, var in self.area_coefs:
+        for coef, area in self.area_coefs:
             scaled = round(coef * self.scale)
             area_error = max(area_error, abs(scaled - coef * self.scale))
             if scaled:
-                out.append((scaled, var))
+                out.append((scaled, area))
         error = area_error * capacity  # areas never sum to more than the capacity
         for coef, var, ub in self.terms:
             scaled = round(coef * self.scale)
@@ -687,7 +687,9 @@ def _window(
     best_value = problem.value(areas)
     window = Builder(problem, builder.rows, opt).build()
     window.model.add(sum(c * v for c, v in window.objective_terms) >= math.floor(optimum - 2 * builder.error) - 1)
-    window.exclude_assignment({i: tuple(np.flatnonzero(areas[i]).tolist()) for i in np.flatnonzero(areas.sum(axis=1))})
+    window.exclude_assignment(
+        {int(i): tuple(np.flatnonzero(areas[i]).tolist()) for i in np.flatnonzero(areas.sum(axis=1))}
+    )
     window.hint(areas)
     solver = cp_model.CpSolver()
     _parameters(solver, opt)
