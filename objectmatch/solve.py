@@ -65,18 +65,21 @@ BOUND_LIMIT = 60
 BOUND_SHARE = 0.4
 #: ... when there is time to build the model (a few seconds of work at least).
 BOUND_SECONDS = 3.0
+#: The best answers of the search whose areas are re-optimised exactly (a small MILP each) for the best
+#: programme; runners-up polish their own best only.
+POLISH_BEST = 6
 #: Seconds kept back from the search to polish, score and check the answers.
 POLISH_RESERVE = 0.25
 #: Share of the budget the best programme's search gets (without, with runners-up to find).
-ALTERNATIVE_SHARE = {False: 1.0, True: 0.6}
+ALTERNATIVE_SHARE = {False: 1.0, True: 0.75}
 
 
 def default_time(n_active: int, exact: bool) -> float:
     """Default seconds of work: 10 for exact pools; for larger pools a budget that grows with the pool
-    (0.6 s at 200 usable candidates, about 2.5 s at 2,000), so a larger pool is never searched less."""
+    (0.7 s at 200 usable candidates, about 2.8 s at 2,000), so a larger pool is never searched less."""
     if exact:
         return EXACT_TIME
-    return float(min(10.0, 0.6 * max(1.0, n_active / 200) ** 0.6))
+    return float(min(10.0, 0.7 * max(1.0, n_active / 200) ** 0.6))
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,7 +277,7 @@ def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float, 
         )
         outcome.work += work
         outcome.clock_stopped |= stopped
-        best = _polish(problem, _pairs(found), limit=3)
+        best = _polish(problem, _pairs(found), limit=1)
         if not best:
             break
         chosen.append(best[0][0])
@@ -304,7 +307,7 @@ def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
     mid = not plan.exact and len(prep.problem.active) <= BOUND_LIMIT and plan.seconds >= BOUND_SECONDS
     found, work, stopped = _search(prep.problem, search_seconds * (1 - BOUND_SHARE * mid), opts.seed,
                                    plan.search_deadline)
-    outcome = Outcome(_polish(prep.problem, _pairs(found), limit=20)[:1], work=work, clock_stopped=stopped)
+    outcome = Outcome(_polish(prep.problem, _pairs(found), limit=POLISH_BEST)[:1], work=work, clock_stopped=stopped)
     if not plan.exact:
         if mid:
             _bound_by_cpsat(prep, plan, outcome, search_seconds * BOUND_SHARE)

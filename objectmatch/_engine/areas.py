@@ -123,6 +123,33 @@ def _difference(mp: _Programme, problem: ArrayProblem, items: IntArray, floors: 
     mp.row({**overlap, bigger: -(1.0 - problem.rules.min_difference)}, -np.inf, 0.0)
 
 
+def _greedy(problem: ArrayProblem, assignment: Assignment) -> IntArray | None:
+    """The exact areas when every item has one floor and only sizes, capacity and occupancy bind: floor by
+    floor a knapsack with one constraint, whose optimum fills by value per unit (integral, no MILP needed).
+    ``None`` if that case does not apply or the greedy cannot meet occupancy."""
+    rules = problem.rules
+    if any(len(f) != 1 for f in assignment.values()) or rules.max_function_share < 1.0 or rules.lead != -1:
+        return None
+    if (rules.rent is not None and rules.min_rent > 0) or rules.differ:
+        return None
+    areas = np.zeros((problem.n, problem.m), dtype=np.int64)
+    items = np.array(sorted(assignment), dtype=np.int64)
+    floors = np.array([assignment[i][0] for i in items], dtype=np.int64)
+    areas[items, floors] = problem.amin[items]
+    room = problem.cap - areas.sum(axis=0)
+    if (room < 0).any():
+        return None
+    rate = problem.unary[items, floors]
+    if (rate <= 0).any():
+        return None  # growing such an item only pays to meet occupancy: a choice the MILP makes
+    for t in np.lexsort((items, -rate)).tolist():
+        i, f = int(items[t]), int(floors[t])
+        grow = min(int(room[f]), int(problem.amax[i] - problem.amin[i]))
+        areas[i, f] += grow
+        room[f] -= grow
+    return areas if areas.sum() >= rules.min_area else None
+
+
 def allocate(problem: ArrayProblem, assignment: Assignment) -> IntArray | None:
     """Best areas (n x m units) for ``assignment`` (item -> floor indices), or ``None`` if none meet the rules.
 
@@ -132,6 +159,9 @@ def allocate(problem: ArrayProblem, assignment: Assignment) -> IntArray | None:
     pairs = [(i, f) for i in sorted(assignment) for f in sorted(assignment[i])]
     if not pairs or problem.rules.lead == -2:
         return None
+    greedy = _greedy(problem, assignment)
+    if greedy is not None and not placement_violations(problem, greedy):
+        return greedy
     items = np.array([p[0] for p in pairs], dtype=np.int64)
     floors = np.array([p[1] for p in pairs], dtype=np.int64)
     mp = _Programme(
