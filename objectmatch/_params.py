@@ -74,21 +74,23 @@ def _constraint(model: type[BaseModel], name: str) -> str:
 
 
 def validate(model: type[M], function: str, values: Mapping[str, Any]) -> M:
-    """Build ``model`` from ``values``; every bad argument reported at once by name, constraint and value."""
+    """Build ``model`` from ``values``; every bad argument reported at once (unknown names too), by name,
+    constraint and value."""
     unknown = sorted(set(values) - set(model.model_fields))
     errors = [f"{function}() got an unexpected keyword argument {name!r}" for name in unknown]
-    if errors:
-        raise InvalidParameterError(errors)
+    known = {k: v for k, v in values.items() if k in model.model_fields}
     try:
-        return model.model_validate(dict(values))
+        built = model.model_validate(known)
     except ValidationError as exc:
-        messages = []
-        for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else "?"
-            inner = ".".join(str(p) for p in err["loc"][1:])
-            where = f" (at {inner}: {err['msg']})" if inner else ""
-            value = values.get(name, err.get("input"))
-            messages.append(
-                f"The {name!r} parameter of {function} must be {_constraint(model, name)}; got {short(value)}{where}"
-            )
-        raise InvalidParameterError(list(dict.fromkeys(messages))) from None
+        errors += [_message(model, function, known, err) for err in exc.errors()]
+    if errors:
+        raise InvalidParameterError(list(dict.fromkeys(errors))) from None
+    return built
+
+
+def _message(model: type[BaseModel], function: str, values: Mapping[str, Any], err: Any) -> str:
+    name = str(err["loc"][0]) if err["loc"] else "?"
+    inner = ".".join(str(p) for p in err["loc"][1:])
+    where = f" (at {inner}: {err['msg']})" if inner else ""
+    value = values.get(name, err.get("input"))
+    return f"The {name!r} parameter of {function} must be {_constraint(model, name)}; got {short(value)}{where}"
