@@ -214,6 +214,8 @@ def run_long_match(
     if result.proven and value is not None:
         bound = value
     status = "OPTIMAL" if result.proven else ("INFEASIBLE" if result.infeasible else result.status)
+    if result.status == "OPTIMAL" and not result.proven:
+        status = "OPTIMAL-INTEGER"  # the scaled integer model is optimal; the float rounding window was not exhausted
     params: dict[str, float | int] = {"max_time_in_seconds": time_limit, "num_workers": workers, "random_seed": seed}
     return LongRun(
         instance=instance, value=value, bound=bound, status=status, seconds=round(result.wall_time, 3),
