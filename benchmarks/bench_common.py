@@ -2,9 +2,10 @@
 
 * :class:`LoadGate` waits, before each timed section, until the 1-minute load average is below a
   threshold (polling every minute, within one overall budget of waiting) and records the load;
-* :func:`run_child` runs a command in a subprocess and returns its output, wall time and peak
-  memory (``ru_maxrss`` of that child, from ``os.wait4``: the figure ``getrusage(RUSAGE_CHILDREN)``
-  gives when it is the only child), killing it if its resident memory passes a cap or the time runs out;
+* :func:`run_child` runs a command in a subprocess and returns its output, wall time and memory
+  (``ru_maxrss`` of that child from ``os.wait4``, the figure ``getrusage(RUSAGE_CHILDREN)`` gives when
+  it is the only child -- on Linux it includes the parent's resident size at fork -- and the largest
+  resident size sampled while it ran), killing it if its resident memory passes a cap or the time runs out;
 * :class:`Hogs` starts busy-looping processes, each bounded in time by itself, and stops them;
 * :func:`write_atomically`, :func:`machine_lines`, :func:`load_text`.
 """
@@ -117,6 +118,7 @@ class ChildRun:
     wall: float
     max_rss_bytes: int
     killed: str = ""  # "", "memory cap" or "timeout"
+    sampled_rss_bytes: int = 0  # the largest resident size seen while polling (every 50 ms)
 
 
 def _rss_bytes(pid: int) -> int:
@@ -135,11 +137,13 @@ def run_child(args: Sequence[str], *, memory_cap: int | None = None, timeout: fl
         start = time.perf_counter()
         proc = subprocess.Popen(list(args), stdout=out, stderr=err, text=True)
         killed = ""
+        sampled = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if memory_cap is not None and _rss_bytes(proc.pid) > memory_cap:
+            sampled = max(sampled, _rss_bytes(proc.pid))
+            if memory_cap is not None and sampled > memory_cap:
                 killed = "memory cap"
             elif time.perf_counter() - start > timeout:
                 killed = "timeout"
@@ -153,7 +157,7 @@ def run_child(args: Sequence[str], *, memory_cap: int | None = None, timeout: fl
         out.seek(0)
         err.seek(0)
         rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-        return ChildRun(out.read(), err.read(), proc.returncode, wall, rss, killed)
+        return ChildRun(out.read(), err.read(), proc.returncode, wall, rss, killed, sampled)
 
 
 @dataclass

@@ -265,26 +265,34 @@ def section_proofs(cfg: Config, gate: LoadGate) -> dict[str, Any]:
 # -- scale, in child processes ---------------------------------------------------------------------------
 
 
+def peak_rss() -> int:
+    """This process's own resident high-water mark (``VmHWM``, bytes). Unlike ``ru_maxrss`` it starts afresh
+    at ``exec``: Linux carries the parent's resident size at fork into the child's ``ru_maxrss``."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 def child_main(spec: dict[str, Any]) -> None:
     """In a child process: generate the pool, run one ``match``, print one JSON line."""
-    import resource
-
     start = time.perf_counter()
     building = generate_building(12, 0)
     pool = generate_pool(int(spec["n"]), 0)
     generated = time.perf_counter() - start
-    rss_generated = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rss_generated = peak_rss()
     options = {key: spec[key] for key in ("k", "time_limit", "seed") if spec.get(key) is not None}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = objectmatch.match(building, pool, **options)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     programmes = [[p.score, sorted((cid, sorted(fl.items())) for cid, fl in p.placements.items())]
                   for p in result.programmes]
     print(json.dumps({
         "n": spec["n"], "options": options, "generate_seconds": generated, "rss_after_generate": rss_generated,
-        "wall": wall, "status_wall": result.status.wall_time, "value": result.best.score if programmes else None,
+        "wall": wall, "cpu": cpu, "status_wall": result.status.wall_time,
+        "value": result.best.score if programmes else None,
         "code": result.status.code, "clock_stopped": result.status.clock_stopped, "work": result.status.work,
-        "programmes": programmes, "load": os.getloadavg(),
+        "programmes": programmes, "load": os.getloadavg(), "peak_rss": peak_rss(),
     }))
 
 
@@ -292,7 +300,8 @@ def in_child(spec: dict[str, Any], *, memory_cap: int | None = None, timeout: fl
     child = run_child([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
                       memory_cap=memory_cap, timeout=timeout)
     out: dict[str, Any] = {"spec": spec, "returncode": child.returncode, "killed": child.killed,
-                           "process_wall": child.wall, "max_rss": child.max_rss_bytes}
+                           "process_wall": child.wall, "max_rss": child.max_rss_bytes,
+                           "sampled_rss": child.sampled_rss_bytes}
     lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
     if child.returncode == 0 and lines:
         out.update(json.loads(lines[-1]))
@@ -318,7 +327,7 @@ def section_determinism(cfg: Config, gate: LoadGate) -> dict[str, Any]:
     spec = {"n": cfg.determinism_n, "seed": 0}
     alone = in_child(spec)
     with Hogs(cfg.hogs, seconds=600.0):
-        time.sleep(5.0)  # let the hogs take the cores
+        time.sleep(30.0)  # let the hogs take the cores (and the 1-minute load average show them)
         loaded_before = os.getloadavg()
         loaded = in_child(spec)
     return {"date": now(), "load_before": load, "quiet": quiet, "hogs": cfg.hogs, "load_with_hogs": loaded_before,

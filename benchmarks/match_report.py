@@ -128,11 +128,11 @@ def scale_targets(s: Row) -> list[str]:
 
 def huge_text(r: Row) -> str:
     if r["killed"]:
-        return f"killed at the {r['killed']} after {r['process_wall']:.0f} s (peak {r['max_rss'] / GIB:.2f} GiB)"
+        return f"killed at the {r['killed']} after {r['process_wall']:.0f} s (peak {peak_text(r)})"
     if r["returncode"] != 0:
         return f"failed (exit {r['returncode']}): {' / '.join(r.get('error', []))}"
     return (f"works: match {secs(r['wall'])} (+ {r['generate_seconds']:.1f} s to generate the pool), "
-            f"peak {r['max_rss'] / GIB:.2f} GiB, value {num(r['value'])}, not refused up front")
+            f"peak {peak_text(r)}, value {num(r['value'])}, not refused up front")
 
 
 def determinism_target(d: Row) -> list[str]:
@@ -256,21 +256,34 @@ def proofs_lines(data: Row) -> list[str]:
     return [*lines, ""]
 
 
+def peak_text(r: Row) -> str:
+    """The child's own peak (VmHWM) when it reported one, and ``ru_maxrss`` from ``wait4``."""
+    own = r.get("peak_rss")
+    wait4 = f"ru_maxrss {r['max_rss'] / GIB:.2f} GiB"
+    if own is None:
+        sampled = r.get("sampled_rss")
+        return f"{sampled / GIB:.2f} GiB sampled ({wait4})" if sampled else wait4
+    return f"{own / GIB:.2f} GiB ({wait4})"
+
+
 def child_row(r: Row, target: float | None = None) -> str:
     opts = r["spec"].get("time_limit")
     wall = r.get("wall")
     flag = "" if target is None or wall is None else (" ok" if wall <= target else " **over**")
     return (f"| {r['spec']['n']:,} | {'default' if opts is None else f'{opts:g} s'} | {num(r.get('value'))} | "
             f"{secs(wall)}{flag} | {r.get('code', '—')}{', clock stopped' if r.get('clock_stopped') else ''} | "
-            f"{r['max_rss'] / GIB:.2f} GiB | {(r.get('rss_after_generate') or 0) / GIB:.2f} GiB | "
+            f"{peak_text(r)} | {(r.get('rss_after_generate') or 0) / GIB:.2f} GiB | "
             f"{num(r.get('generate_seconds'), 1)} s | {r['killed'] or ('ok' if r['returncode'] == 0 else 'failed')} |")
 
 
 def scale_lines(data: Row) -> list[str]:
     lines = section_head("Scale", data)
     lines += [f"`generate_building(12, 0)`, `generate_pool(n, 0)`, `match(k=10)`; each run in its own process. "
-              f"Wall: around the `match` call (pool generation apart). Peak memory: the child's `ru_maxrss` "
-              f"(generation included; the next column is the peak after generating the pool, before `match`). "
+              f"Wall: around the `match` call (pool generation apart). Peak memory: the child's own resident "
+              f"high-water mark (`VmHWM`, imports and pool generation included; the next column is the same after "
+              f"generating the pool, before `match`). In brackets the child's `ru_maxrss` from `wait4` (what "
+              f"`getrusage(RUSAGE_CHILDREN)` reports): Linux carries the parent's resident size at fork into it, so "
+              f"it is at least the benchmark process's own size and is not the child's figure. "
               f"Wall target for `time_limit=0.5`: 0.5 x 1.1 + 0.5 = {data['wall_target']:.2f} s. Runs above "
               f"{data['memory_cap'] / GIB:.0f} GiB resident are killed.", "",
               "| candidates | time limit | value | wall | code | peak memory | after generating | generate | run |",
@@ -286,13 +299,16 @@ def determinism_lines(data: Row) -> list[str]:
     a, b = data["alone"], data["loaded"]
     lines += [f"{a['spec']['n']:,} candidates, seed 0, default budget, each in its own process: once alone, once "
               f"beside {data['hogs']} busy-looping processes (load then {data['load_with_hogs'][0]:.2f}).", "",
-              "| run | value | wall | work units | clock stopped | load at the end |",
-              "| --- | --- | --- | --- | --- | --- |"]
+              "| run | value | wall | CPU s | work units | clock stopped | load at the end |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, r in (("alone", a), (f"beside {data['hogs']} hogs", b)):
-        lines.append(f"| {name} | {num(r.get('value'))} | {secs(r.get('wall'))} | {r.get('work')} | "
-                     f"{r.get('clock_stopped')} | {r.get('load', [0])[0]:.2f} |")
+        lines.append(f"| {name} | {num(r.get('value'))} | {secs(r.get('wall'))} | {secs(r.get('cpu'))} | "
+                     f"{r.get('work')} | {r.get('clock_stopped')} | {r.get('load', [0])[0]:.2f} |")
     same = a.get("programmes") == b.get("programmes")
-    lines += ["", f"Same programmes (placements and scores, all of them): **{same}**.", ""]
+    pa, pb = a.get("programmes") or [], b.get("programmes") or []
+    first = bool(pa and pb and pa[0] == pb[0])
+    lines += ["", f"Same programmes (placements and scores, all of them): **{same}**; same best programme: "
+              f"**{first}**; programmes returned: {len(pa)} and {len(pb)}.", ""]
     return lines
 
 
