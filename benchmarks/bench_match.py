@@ -1,618 +1,378 @@
-"""Benchmark: ``match`` against a plain greedy and a textbook CP-SAT model, side by side in one run.
+"""Benchmark: ``match`` against the best known of long exact runs and the plain CP-SAT model, side by side.
 
-For generated pools of 25, 50, 200 and 1,000 candidates on one generated 12-floor building
-(``generate_building(12, seed)``, ``generate_pool(n, seed)``), four ways to the best programme:
+Sections (``--sections``, default all, in this order; each writes its raw figures into
+``results/match.json`` and the whole report ``results/match.md`` is rendered from that file, so a
+section can be re-run alone):
 
-* ``match(k=10)`` with its default settings, and with an explicit ``time_limit`` equal to the
-  baselines' (``--limits``); for small pools also ``match(k=1)``, the time to a proven optimum;
-* a plain greedy (written here): candidates by unary value per m² (or by area), each put
-  first-fit on the lowest floor or run of floors with room, no local search; the best valid one;
-* a textbook CP-SAT model (written here): one boolean ``w_ij <= x_i, w_ij <= x_j`` per pair for
-  the pair affinity, every other constraint and objective term as in ``objectmatch.exact``
-  (same arrays, same scaling, ``num_workers=1, linearization_level=2``), at the same time limit
-  (model building not counted in the limit; reported apart). Its floor assignment gets the
-  same exact area LP as ours, so the comparison is of the formulations, not of the areas;
-* for 200 candidates (and whatever ``--long-sizes`` says) the best known score: a long run of
-  ``objectmatch.exact.solve_exact`` on the whole pool, hinted with the best answer seen, or the
-  best of all runs if that is higher.
+``long``
+    The best known of each instance: CP-SAT on the engine's whole model (``objectmatch._engine.exact``,
+    8 workers, 600 s for 200 candidates, 300 s for 50 and the example, 120 s for small pools), hinted
+    with the best answer of long engine runs (``match(k=1, time_limit=60)``, seeds 0-2); stored by
+    ``long_exact.store`` (a stored run is replaced only by a better one). Its values do not depend on
+    wall time, so it may run under load (the load is recorded).
+``quality``
+    200 candidates, 12 floors: ``match(k=10)`` at the default budget (value, gap, wall time) and at
+    ``time_limit`` 1, 2, 5, 10, 30 s; the plain CP-SAT model (``ExactOptions(textbook=True)``: one
+    boolean per pair, no symmetry breaking, no rounding-window search; k = 1) with 1 and 8 workers at
+    the same limits.
+``proofs``
+    Pools of at most 25 usable candidates on 1-12 floors: ``match(k=1)`` and ``match(k=10)`` (status,
+    gap, wall time); the bundled example in 10 s (the default engine, and ``exact=True``); 50 candidates
+    on 12 floors with ``exact=True, time_limit=60``.
+``scale``
+    1,000, 2,000 and 10,000 candidates (same generator, same building): value at the default budget;
+    ``time_limit=0.5`` on 2,000 and 10,000 (wall time against ``0.5 * (1 + WALL_SLACK) + WALL_CONSTANT``);
+    20,000 and 100,000 at the default budget under a 4 GiB resident-memory cap. Each run in its own
+    process (peak memory: that child's ``ru_maxrss``).
+``determinism``
+    1,000 candidates, seed 0, default budget: once on the quiet machine, once beside busy-looping
+    processes (bounded in time, stopped by the script): the same programmes?
 
-Every score is ``objectmatch.score(...)`` of a placement that ``objectmatch.check`` accepts.
-Targets (issue 4): pools up to 25 proven optimal in under 1 s; 200 candidates, top-10 in under
-1 s with the best within 0.5% of the best known; never worse than the plain CP-SAT model at
-equal time. Writes ``benchmarks/results/match.md``.
+Gap % = 100 (best known - value) / best known. Every value is the returned programme's ``score``
+(``objectmatch.score``), equal to ``problem.value`` of its areas (checked in the long runs). Before
+each timed section the script waits until the 1-minute load average is below 2.5 (polling every 60 s,
+at most 3 hours in all); a section measured under load says so in its header.
 
-Run: ``python benchmarks/bench_match.py`` (about 8 minutes on 2 cores).
+Run: ``python benchmarks/bench_match.py`` (1.5-2 hours); ``--quick`` for a smoke run with short
+limits, written to the temporary directory (best-known runs included, so the real ones are not touched).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import math
+import json
 import os
-import platform
+import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import ortools
-from ortools.sat.python import cp_model
+from bench_common import Hogs, LoadGate, machine_lines, run_child, write_atomically
+from long_exact import BEST_KNOWN_DIR, best_known, dense_areas, run_long_match, store
+from match_cases import BIG, EXAMPLE, MID, SMALL, SMALL_LIMIT, Instance, areas_of, prepared, usable
 
-from objectmatch import Building, Candidate, Constraints, check, match, score
-from objectmatch.areas import MIN_PART, allocate
+import objectmatch
+from objectmatch._engine import exact
 from objectmatch.datasets import generate_building, generate_pool
-from objectmatch.encode import encode
-from objectmatch.exact import SCALE, UNITS_PER_M2, solve_exact
-from objectmatch.problem import Problem
-from objectmatch.scoring import Scorer
-from objectmatch.search import Solution
+from objectmatch.solve import WALL_CONSTANT, WALL_SLACK, programme_of
 
 RESULTS = Path(__file__).resolve().parent / "results" / "match.md"
-Placements = dict[str, dict[int, float]]
+SECTIONS = ("long", "quality", "proofs", "scale", "determinism")
+GIB = 1024**3
 
 
-@dataclass
-class Run:
-    """One method on one pool: its best valid programme's score, wall time and what it said."""
+@dataclass(frozen=True)
+class Config:
+    """Limits and sizes of one run (``quick`` shrinks every one of them)."""
 
-    method: str
-    limit: float | None
-    wall: float
-    score: float | None
-    note: str = ""
-    extra: dict[str, float] = field(default_factory=dict)
+    quick: bool = False
+    engine_time: float = 60.0
+    engine_seeds: tuple[int, ...] = (0, 1, 2)
+    small_engine_seeds: tuple[int, ...] = (0, 1)
+    exact_times: dict[str, float] = field(default_factory=lambda: {BIG.name: 600.0, MID.name: 300.0,
+                                                                    EXAMPLE.name: 300.0})
+    small_exact_time: float = 120.0
+    limits: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 30.0)
+    textbook_workers: tuple[int, ...] = (1, 8)
+    repeats: int = 3
+    small: tuple[Instance, ...] = SMALL
+    scale_sizes: tuple[int, ...] = (200, 1000, 2000, 10000)
+    short_sizes: tuple[int, ...] = (2000, 10000)
+    huge_sizes: tuple[int, ...] = (20000, 100000)
+    memory_cap: int = 4 * GIB
+    huge_timeout: float = 1800.0
+    determinism_n: int = 1000
+    hogs: int = 4
+    mid_time: float = 60.0
+    folder: Path = BEST_KNOWN_DIR
+    output: Path = RESULTS
+
+    @classmethod
+    def quick_run(cls) -> Config:
+        tmp = Path(tempfile.gettempdir()) / "bench-match-quick"
+        return cls(
+            quick=True, engine_time=1.0, engine_seeds=(0,), small_engine_seeds=(0,),
+            exact_times={BIG.name: 5.0, MID.name: 3.0, EXAMPLE.name: 3.0},
+            small_exact_time=3.0, limits=(0.5, 1.0), textbook_workers=(8,), repeats=1, small=SMALL[::4],
+            scale_sizes=(200, 1000), short_sizes=(2000,), huge_sizes=(), determinism_n=400, hogs=2,
+            mid_time=3.0, folder=tmp / "best_known", output=tmp / "match.md",
+        )
+
+    def exact_time(self, instance: Instance) -> float:
+        return self.exact_times.get(instance.name, self.small_exact_time)
+
+    def seeds(self, instance: Instance) -> tuple[int, ...]:
+        return self.small_engine_seeds if instance in self.small else self.engine_seeds
+
+    @property
+    def long_instances(self) -> tuple[Instance, ...]:
+        return (BIG, MID, EXAMPLE, *self.small)
 
 
-def setup(n: int, seed: int, floors: int, occupancy: float | None) -> tuple[Building, list[Candidate], Constraints]:
-    building = generate_building(floors, seed)
-    pool = generate_pool(n, seed)
-    cons = Constraints() if occupancy is None else Constraints(min_occupancy=occupancy)
-    return building, pool, cons
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
-def problem_of(building: Building, pool: Sequence[Candidate], cons: Constraints) -> Problem:
-    """The arrays ``match`` builds by default (the hard-side assessment's vetoes and potentials included)."""
-    ordered = sorted(pool, key=lambda c: c.id)
-    return Problem.build(ordered, Scorer.build(encode(building, ordered, assess=True)), cons)
-
-
-def placements_of(problem: Problem, building: Building, sol: Solution) -> Placements:
-    levels = [f.level for f in building.floors]
+def timed_match(instance: Instance, **options: Any) -> dict[str, Any]:
+    """One ``match`` call on ``instance``, timed around the whole call (encoding included)."""
+    building, pool = instance.data()
+    start = time.perf_counter()
+    result = objectmatch.match(building, pool, **options)
+    wall = time.perf_counter() - start
+    status = result.status
     return {
-        problem.candidates[i].id: {levels[f]: float(sol.areas[i, f]) for f in sol.assignment[i] if sol.areas[i, f] > 0}
-        for i in sorted(sol.tenants)
+        "options": {k: v for k, v in options.items()}, "value": result.best.score if result.programmes else None,
+        "programmes": len(result.programmes), "code": status.code, "gap": status.gap, "bound": status.bound,
+        "wall": wall, "status_wall": status.wall_time, "work": status.work, "clock_stopped": status.clock_stopped,
+        "solver": status.solver,
     }
 
 
-def solution_of(problem: Problem, building: Building, placements: Placements) -> Solution:
-    """A programme's placements as the solver's Solution (for hints)."""
-    index = problem.enc.pool.index()
-    column = {f.level: j for j, f in enumerate(building.floors)}
-    areas = np.zeros((problem.n, problem.m))
-    assignment: dict[int, tuple[int, ...]] = {}
-    for cid, floors in placements.items():
-        i = index[cid]
-        assignment[i] = tuple(sorted(column[lv] for lv in floors))
-        for lv, a in floors.items():
-            areas[i, column[lv]] = a
-    value = problem.scorer.total(problem.scorer.components(areas))
-    return Solution(frozenset(assignment), assignment, areas, value, True)
+# -- long exact runs ----------------------------------------------------------------------------------
 
 
-def verified(building: Building, pool: Sequence[Candidate], cons: Constraints, placements: Placements) -> float | None:
-    """``score()`` of a placement that ``check()`` accepts, else ``None``."""
-    if not placements or check(building, pool, placements, cons):
-        return None
-    return score(building, pool, placements).total
-
-
-# -- baseline (a): plain greedy -------------------------------------------------------------------
-
-
-def greedy(building: Building, pool: Sequence[Candidate], cons: Constraints, order_by: str) -> Placements | None:
-    """First-fit greedy: must_include first, then one candidate of each function until min_functions
-    is met, then the rest, each in ``order_by`` order ("value": best unary score per m²; "area":
-    largest area_max), each on the first floor (lowest level) or run of floors with room for its
-    area_min, taking up to its area_max there. No local search, no look-ahead."""
-    problem = problem_of(building, pool, cons)
-    enc = problem.enc
-    per_m2 = np.where(enc.mask, problem.scorer.per_m2, -np.inf).max(axis=1)
-    active = problem.active.tolist()
-    if order_by == "value":
-        order = sorted(active, key=lambda i: (-per_m2[i], enc.pool.ids[i]))
-    else:
-        order = sorted(active, key=lambda i: (-enc.pool.area_max[i], enc.pool.ids[i]))
-    must = [int(i) for i in problem.must]
-    first_of_function: list[int] = []
-    seen: set[int] = {int(enc.pool.function[i]) for i in must}
-    for i in order:
-        if len(seen) >= cons.min_functions:
+def engine_hint(instance: Instance, cfg: Config) -> tuple[np.ndarray | None, list[dict[str, Any]]]:
+    """The best answer of long engine runs (``match(k=1, time_limit=engine_time)``, a few seeds) as areas."""
+    prep = prepared(instance)
+    building, pool = instance.data()
+    best: tuple[np.ndarray, float] | None = None
+    runs: list[dict[str, Any]] = []
+    for seed in cfg.seeds(instance):
+        result = objectmatch.match(building, pool, k=1, time_limit=cfg.engine_time, seed=seed)
+        run: dict[str, Any] = {"seed": seed, "code": result.status.code, "wall": result.status.wall_time,
+                               "clock_stopped": result.status.clock_stopped}
+        if result.programmes:
+            areas = areas_of(prep, result.best)
+            run.update(score=result.best.score, value=prep.problem.value(areas))
+            if best is None or run["value"] > best[1]:
+                best = (areas, run["value"])
+        runs.append(run)
+        if result.status.code in ("optimal", "infeasible"):
             break
-        if int(enc.pool.function[i]) not in seen:
-            seen.add(int(enc.pool.function[i]))
-            first_of_function.append(i)
-    queue = list(dict.fromkeys([*must, *first_of_function, *order]))
-    forbidden = {tuple(p) for p in problem.forbidden_pairs.tolist()}
-    room = enc.floor_area.astype(float).copy()
-    placed: dict[int, dict[int, float]] = {}
-    m = enc.m
-    def place(i: int) -> bool:
-        if cons.max_tenants is not None and len(placed) >= cons.max_tenants:
-            return False
-        if i in placed or any((min(i, j), max(i, j)) in forbidden for j in placed):
-            return False
-        need, want = enc.pool.area_min[i], enc.pool.area_max[i]
-        ok = enc.mask[i]
-        runs = [
-            tuple(range(s, s + length))
-            for length in range(1, int(enc.pool.max_floors[i]) + 1)
-            for s in range(m - length + 1)
-            if ok[s : s + length].all()
-        ]
-        for run in runs:
-            idx = list(run)
-            if room[idx].sum() + 1e-9 < need or room[idx].min() < MIN_PART:
-                continue
-            left = min(want, room[idx].sum())
-            parts: dict[int, float] = {}
-            for k, f in enumerate(run):
-                later = len(run) - 1 - k
-                a = left if later == 0 else min(room[f], left - MIN_PART * later)
-                parts[f] = a
-                room[f] -= a
-                left -= a
-            placed[i] = parts
-            return True
-        return False
-
-    for i in queue:
-        place(i)
-    # one repair pass: if the first picks of new functions did not fit, any other of a new function
-    for i in order:
-        functions = {int(enc.pool.function[j]) for j in placed}
-        if len(functions) >= cons.min_functions:
-            break
-        if int(enc.pool.function[i]) not in functions:
-            place(i)
-    levels = [f.level for f in building.floors]
-    return {enc.pool.ids[i]: {levels[f]: a for f, a in parts.items()} for i, parts in placed.items()}
+    return (best[0] if best else None), runs
 
 
-def run_greedy(building: Building, pool: Sequence[Candidate], cons: Constraints) -> Run:
-    started = time.perf_counter()
-    best: float | None = None
-    notes = []
-    for order_by in ("value", "area"):
-        placements = greedy(building, pool, cons, order_by)
-        value = verified(building, pool, cons, placements) if placements else None
-        notes.append(f"by {order_by}: {'invalid' if value is None else f'{value:.4f}'}")
-        if value is not None and (best is None or value > best):
-            best = value
-    return Run("plain greedy (first-fit)", None, time.perf_counter() - started, best, "; ".join(notes))
+def verify_stored(instance: Instance, solution: list[Any]) -> dict[str, Any]:
+    """Re-score a stored solution with ``objectmatch.score`` (via ``programme_of``) and ``check`` it."""
+    prep = prepared(instance)
+    areas = dense_areas(solution, (prep.problem.n, prep.problem.m))
+    programme = programme_of(prep, areas)
+    building, pool = instance.data()
+    violations = objectmatch.check(building, pool, programme.placements, constraints=prep.options.constraints)
+    return {"score": programme.score, "problem_value": prep.problem.value(areas), "violations": list(violations),
+            "tenants": len(programme.tenants), "occupancy": programme.occupancy}
 
 
-# -- baseline (b): textbook CP-SAT, one boolean per pair --------------------------------------------
+def long_one(instance: Instance, cfg: Config) -> dict[str, Any]:
+    prep = prepared(instance)
+    hint, engine_runs = engine_hint(instance, cfg)
+    details = {"label": instance.label, "usable": usable(prep), "engine_runs": engine_runs,
+               "engine_time_limit": cfg.engine_time,
+               "hint_value": None if hint is None else prep.problem.value(hint)}
+    run = run_long_match(instance.name, prep.problem, hint, time_limit=cfg.exact_time(instance), details=details)
+    if run.value is not None:
+        run.details["verified"] = verify_stored(instance, run.solution)
+    kept, replaced = store(run, cfg.folder)
+    print(f"long {instance.name}: value {run.value} bound {run.bound} {run.status} in {run.seconds:.0f} s; "
+          f"hint {details['hint_value']}; stored {'new' if replaced else 'kept earlier'}", flush=True)
+    return {"instance": instance.name, "label": instance.label, "usable": usable(prep), "run": _run_summary(run),
+            "kept": _run_summary(kept), "replaced": replaced}
 
 
-def plain_cpsat(problem: Problem, time_limit: float, seed: int = 0) -> tuple[Solution | None, dict[str, float], str]:
-    """The whole programme in CP-SAT with one boolean per pair for the pair affinity.
-
-    Variables, constraints and every objective term but the pair affinity are built as in
-    ``objectmatch.exact.solve_exact`` (same units, same SCALE); the pair affinity ``x^T A x``
-    is ``sum_{i<j} 2 A_ij w_ij`` with ``w_ij <= x_i, w_ij <= x_j`` (A >= 0 off the diagonal).
-    """
-    built = time.perf_counter()
-    enc, scorer, cons = problem.enc, problem.scorer, problem.constraints
-    rows = [int(i) for i in problem.active]
-    mask = enc.mask
-    u = UNITS_PER_M2
-    cap = np.floor(enc.floor_area * u + 1e-6).astype(np.int64)
-    amin = np.ceil(enc.pool.area_min * u - 1e-6).astype(np.int64)
-    amax = np.floor(enc.pool.area_max * u + 1e-6).astype(np.int64)
-    amin = np.minimum(amin, amax)
-    model = cp_model.CpModel()
-    x: dict[int, cp_model.IntVar] = {}
-    y: dict[tuple[int, int], cp_model.IntVar] = {}
-    a: dict[tuple[int, int], cp_model.IntVar] = {}
-    for i in rows:
-        x[i] = model.new_bool_var(f"x{i}")
-        floors = np.flatnonzero(mask[i]).tolist()
-        for f in floors:
-            y[i, f] = model.new_bool_var(f"y{i}_{f}")
-            a[i, f] = model.new_int_var(0, int(cap[f]), f"a{i}_{f}")
-            model.add(a[i, f] <= int(cap[f]) * y[i, f])
-            model.add(a[i, f] >= int(MIN_PART * u) * y[i, f])
-        model.add(sum(y[i, f] for f in floors) >= x[i])
-        model.add(sum(y[i, f] for f in floors) <= int(enc.pool.max_floors[i]) * x[i])
-        model.add(sum(a[i, f] for f in floors) >= int(amin[i]) * x[i])
-        model.add(sum(a[i, f] for f in floors) <= int(amax[i]) * x[i])
-        if enc.pool.max_floors[i] > 1 and len(floors) > 1:
-            starts = []
-            for f in floors:
-                s = model.new_bool_var(f"s{i}_{f}")
-                prev = y.get((i, f - 1))
-                model.add(s >= y[i, f] - prev) if prev is not None else model.add(s >= y[i, f])
-                starts.append(s)
-            model.add(sum(starts) <= 1)
-    for f in range(enc.m):
-        on_f = [a[i, f] for i in rows if (i, f) in a]
-        if on_f:
-            model.add(sum(on_f) <= int(cap[f]))
-    all_areas = list(a.values())
-    model.add(sum(all_areas) >= math.ceil(problem.required_area() * u - 1e-6))
-    fn = enc.pool.function
-    present = []
-    for g in sorted({int(fn[i]) for i in rows}):
-        members = [i for i in rows if fn[i] == g]
-        v = model.new_bool_var(f"fn{g}")
-        model.add(v <= sum(x[i] for i in members))
-        present.append(v)
-        if cons.max_function_share < 1.0:
-            share = math.floor(cons.max_function_share * 10_000)
-            model.add(10_000 * sum(a[i, f] for i in members for f in range(enc.m) if (i, f) in a)
-                      <= share * sum(all_areas))
-    model.add(sum(present) >= cons.min_functions)
-    for i in problem.must.tolist():
-        model.add(x[int(i)] == 1)
-    row_set = set(rows)
-    for i, j in problem.forbidden_pairs.tolist():
-        if i in row_set and j in row_set:
-            model.add(x[i] + x[j] <= 1)
-    if cons.max_tenants is not None:
-        model.add(sum(x.values()) <= cons.max_tenants)
-    w = scorer.weights
-    obj: list[cp_model.LinearExprT] = []
-    for (i, f), var in a.items():
-        coef = round(SCALE * scorer.per_m2[i, f] / u)
-        if coef:
-            obj.append(coef * var)
-    # the textbook pair term: one boolean per pair
-    idx = np.array(rows, dtype=np.int64)
-    aff = problem.affinity()[np.ix_(idx, idx)]
-    n_pairs = 0
-    for r, i in enumerate(rows):
-        coefs = np.round(SCALE * 2 * aff[r, r + 1 :]).astype(np.int64)
-        for c, j in zip(coefs.tolist(), rows[r + 1 :], strict=True):
-            if c > 0:
-                wv = model.new_bool_var(f"w{i}_{j}")
-                model.add_implication(wv, x[i])
-                model.add_implication(wv, x[j])
-                obj.append(c * wv)
-                n_pairs += 1
-    adj = scorer.floor_adjacency()
-    conflict = problem.conflict_weighted()
-    for i, j in problem.conflict_pairs.tolist():
-        if i not in row_set or j not in row_set:
-            continue
-        coef = round(SCALE * 2 * conflict[i, j])
-        if coef <= 0:
-            continue
-        q = model.new_bool_var(f"q{i}_{j}")
-        for f in np.flatnonzero(mask[i]).tolist():
-            for g in np.flatnonzero(mask[j] & adj[f]).tolist():
-                model.add(q >= y[i, f] + y[j, g] - 1)
-        obj.append(-coef * q)
-    div = model.new_int_var(0, w.diversity_target, "diversity")
-    model.add(div <= sum(present))
-    obj.append(round(SCALE * w.diversity / w.diversity_target) * div)
-    pioneers = [x[i] for i in rows if enc.pool.pioneer[i]]
-    if pioneers and w.pioneer:
-        pion = model.new_int_var(0, w.pioneer_target, "pioneer")
-        model.add(pion <= sum(pioneers))
-        obj.append(round(SCALE * w.pioneer / w.pioneer_target) * pion)
-    eligible = problem.heart_eligible()
-    street = [y[i, f] for (i, f) in y if eligible[i] and enc.street[f]]
-    if street and w.heart:
-        heart = model.new_bool_var("heart")
-        model.add(heart <= sum(street))
-        obj.append(round(SCALE * w.heart) * heart)
-    model.maximize(sum(obj))
-    build_time = time.perf_counter() - built
-
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.linearization_level = 2
-    p.random_seed = seed
-    p.max_time_in_seconds = time_limit
-    started = time.perf_counter()
-    status = solver.solve(model)
-    info = {"build": build_time, "solve": time.perf_counter() - started, "pairs": float(n_pairs)}
-    name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, info, name
-    info["bound"] = solver.best_objective_bound / SCALE
-    tenants = frozenset(i for i in rows if solver.boolean_value(x[i]))
-    assignment = {i: tuple(f for f in range(enc.m) if (i, f) in y and solver.boolean_value(y[i, f]))
-                  for i in sorted(tenants)}
-    areas = allocate(problem, assignment)
-    if areas is None:
-        return None, info, name + " (no areas)"
-    value = scorer.total(scorer.components(areas))
-    return Solution(tenants, assignment, areas, value, True), info, name
+def _run_summary(run: Any) -> dict[str, Any]:
+    return {"value": run.value, "bound": run.bound, "status": run.status, "seconds": run.seconds,
+            "parameters": run.solver_parameters, "load_before": run.load_before, "load_after": run.load_after,
+            "date": run.date, "hint_value": run.details.get("hint_value"), "source": run.details.get("source"),
+            "engine_runs": run.details.get("engine_runs", []), "verified": run.details.get("verified")}
 
 
-def run_plain(building: Building, pool: Sequence[Candidate], cons: Constraints, limit: float) -> Run:
-    started = time.perf_counter()
-    problem = problem_of(building, pool, cons)
-    sol, info, status = plain_cpsat(problem, limit)
-    wall = time.perf_counter() - started
-    value = verified(building, pool, cons, placements_of(problem, building, sol)) if sol else None
-    gap = ""
-    if value is not None and "bound" in info:
-        gap = f", bound {info['bound']:.4f} (gap {max(0.0, info['bound'] - value) / info['bound']:.2%})"
-    note = (f"{status}{gap}; {int(info['pairs']):,} pair booleans; model built in {info['build']:.2f} s, "
-            f"solved in {info['solve']:.2f} s")
-    return Run("plain CP-SAT (boolean per pair)", limit, wall, value, note, info)
+def section_long(cfg: Config, gate: LoadGate) -> dict[str, Any]:
+    load = os.getloadavg()  # values do not depend on wall time: no waiting, but the load is recorded
+    rows = [long_one(instance, cfg) for instance in cfg.long_instances]
+    return {"date": now(), "load_before": load, "quiet": load[0] < gate.threshold, "load_after": os.getloadavg(),
+            "rows": rows}
 
 
-# -- ours ---------------------------------------------------------------------------------------------
+# -- 200 x 12: quality against time --------------------------------------------------------------------
 
 
-def run_match(building: Building, pool: Sequence[Candidate], cons: Constraints, limit: float | None,
-              k: int = 10) -> tuple[Run, Placements | None, tuple[tuple[float, Placements], ...]]:
-    started = time.perf_counter()
-    result = match(building, pool, k=k, constraints=cons, time_limit=limit)
-    wall = time.perf_counter() - started
-    best = result.programmes[0] if result.programmes else None
-    value = verified(building, pool, cons, best.placements) if best else None
-    assert best is None or value == best.score, "match's score must be reproduced by score()"
-    st = result.status
-    note = f"{st.code}, {len(result.programmes)} programmes"
-    if st.gap is not None:
-        note += f", gap {st.gap:.2%}"
-    if st.code == "infeasible":
-        note += f": {st.message[:80]}"
-    label = f"match(k={k})" + (" default" if limit is None else "")
-    key = tuple((p.score, p.placements) for p in result.programmes)
-    return Run(label, limit, wall, value, note), (best.placements if best else None), key
-
-
-# -- the two formulations head to head ------------------------------------------------------------
-
-
-def formulations(cases: Sequence[tuple[int, int, float | None]], seed: int, limit: float) -> list[str]:
-    """Whole-pool CP-SAT, compact (``objectmatch.exact``) against one boolean per pair, no hints, same limit."""
-    lines = [
-        "| pool | floors | usable | compact: status | time (s) | best | bound | per pair: status | time (s) | best "
-        "| bound |",
-        "| ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
-    ]
-    for n, floors, occupancy in cases:
-        building, pool, cons = setup(n, seed, floors, occupancy)
-        problem = problem_of(building, pool, cons)
-        started = time.perf_counter()
-        res = solve_exact(problem, problem.active, k=1, time_limit=limit, seed=seed)
-        t_compact = time.perf_counter() - started
-        best_c = res.solutions[0].value if res.solutions else None
-        sol, info, status = plain_cpsat(problem, limit, seed)
-        label = f"{n}" + (f" (min_occupancy {occupancy})" if occupancy is not None else "")
-        lines.append(
-            f"| {label} | {floors} | {len(problem.active)} | {res.status} | {t_compact:.2f} | {fmt(best_c)} | "
-            f"{fmt(res.bound)} | {status} | {info['solve']:.2f} | {fmt(sol.value if sol else None)} | "
-            f"{fmt(info.get('bound'))} |"
-        )
-        print("  formulation", lines[-1], flush=True)
-    return lines
-
-
-# -- the run --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Case:
-    n: int
-    floors: int
-    occupancy: float | None
-    why: str = ""
-
-
-def fmt(x: float | None, spec: str = ".4f") -> str:
-    return "—" if x is None else format(x, spec)
-
-
-def bench_case(
-    case: Case, seed: int, limits: Sequence[float], long_limit: float | None
-) -> tuple[list[str], dict[str, object]]:
-    building, pool, cons = setup(case.n, seed, case.floors, case.occupancy)
-    problem = problem_of(building, pool, cons)
-    usable = len(problem.active)
-    runs: list[Run] = []
-    facts: dict[str, object] = {"n": case.n, "usable": usable, "floors": case.floors}
-    print(f"n={case.n}: {usable} usable candidates, lettable {building.lettable_area:,.0f} m²", flush=True)
-
-    default, best_place, key1 = run_match(building, pool, cons, None)
-    _, _, key2 = run_match(building, pool, cons, None)
-    default.note += "; same answer when run again" if key1 == key2 else "; DIFFERENT answer when run again"
-    facts["deterministic"] = key1 == key2
-    runs.append(default)
-    facts["default"] = default
-    if case.n <= 50:
-        proof, _, _ = run_match(building, pool, cons, None, k=1)
-        runs.append(proof)
-        facts["k1"] = proof
-    runs.append(run_greedy(building, pool, cons))
-    for limit in limits:
-        ours, place, _ = run_match(building, pool, cons, limit)
-        if ours.score is not None and (default.score is None or ours.score > default.score) and place:
-            best_place = place
-        plain = run_plain(building, pool, cons, limit)
-        runs += [ours, plain]
-        facts[f"ours@{limit:g}"] = ours
-        facts[f"plain@{limit:g}"] = plain
-        print(f"  limit {limit:g} s: ours {fmt(ours.score)} in {ours.wall:.2f} s, plain {fmt(plain.score)} in "
-              f"{plain.wall:.2f} s ({plain.note})", flush=True)
-    best_known = max((r.score for r in runs if r.score is not None), default=None)
-    known_from = "best of all runs"
-    if long_limit is not None and best_place is not None:
-        hint = solution_of(problem, building, best_place)
-        started = time.perf_counter()
-        res = solve_exact(problem, problem.active, k=1, time_limit=long_limit, seed=seed, hint=hint)
-        wall = time.perf_counter() - started
-        value = None
-        if res.solutions:
-            value = verified(building, pool, cons, placements_of(problem, building, res.solutions[0]))
-        note = f"{res.status}, bound {fmt(res.bound)}"
-        runs.append(Run("exact.solve_exact, whole pool, hinted (long run)", long_limit, wall, value, note))
-        if value is not None and (best_known is None or value > best_known):
-            best_known, known_from = value, "the long exact run"
-        facts["bound"] = res.bound
-        long_match, _, _ = run_match(building, pool, cons, long_limit / 3, k=1)
-        long_match.method = "match(k=1), long budget"
-        runs.append(long_match)
-        if long_match.score is not None and (best_known is None or long_match.score > best_known):
-            best_known, known_from = long_match.score, f"match(k=1, time_limit={long_limit / 3:g})"
-    facts["best_known"] = best_known
-    print(f"  best known {fmt(best_known)} ({known_from})", flush=True)
-
-    ref = default
-    lines = [
-        f"### {case.n:,} candidates ({usable} usable), 12 floors" if case.floors == 12 else
-        f"### {case.n:,} candidates ({usable} usable), {case.floors} floors",
-        "",
-        f"`generate_building({case.floors}, {seed})` ({building.lettable_area:,.0f} m² lettable), "
-        f"`generate_pool({case.n}, {seed})`, constraints: "
-        + (f"`Constraints(min_occupancy={case.occupancy})`" if case.occupancy is not None else "defaults")
-        + (f" ({case.why})" if case.why else "") + ".",
-        f"Best known: {fmt(best_known)} ({known_from}).",
-        "",
-        "| method | time limit (s) | wall (s) | best score | ours (default) / this score | ours (default) / this time "
-        "| gap to best known | notes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for r in runs:
-        ratio = f"{ref.score / r.score:.4f}" if ref.score and r.score else "—"
-        tratio = f"{ref.wall / r.wall:.2f}" if r.wall > 0 else "—"
-        gap = f"{(best_known - r.score) / best_known:.2%}" if best_known and r.score else "—"
-        lines.append(f"| {r.method} | {fmt(r.limit, 'g')} | {r.wall:.2f} | {fmt(r.score)} | {ratio} | {tratio} | "
-                     f"{gap} | {r.note} |")
-    lines.append("")
-    return lines, facts
-
-
-def machine() -> list[str]:
-    cpu = "unknown"
+def known(instance: Instance, cfg: Config) -> float | None:
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return [
-        f"- CPU: {cpu}; {os.cpu_count()} logical cores, {len(os.sched_getaffinity(0))} usable",
-        f"- Python {platform.python_version()}, numpy {np.__version__}, OR-Tools {ortools.__version__}",
-    ]
+        return best_known(instance.name, cfg.folder).value
+    except FileNotFoundError:
+        return None
 
 
-def verdicts(all_facts: list[dict[str, object]], limits: Sequence[float]) -> list[str]:
-    lines = ["| target | measured | |", "| --- | --- | --- |"]
-
-    def mark(ok: bool) -> str:
-        return "met" if ok else "**missed**"
-
-    for f in all_facts:
-        n = int(f["n"])  # type: ignore[call-overload]
-        where = f"{n} candidates, {f['floors']} floors"
-        if n <= 25:
-            for key, label in (("k1", "k=1"), ("default", "k=10")):
-                r = f.get(key)
-                if isinstance(r, Run):
-                    ok = r.note.startswith("optimal") and r.wall < 1.0
-                    lines.append(f"| {where}: proven optimal in under 1 s ({label}) | {r.note.split(',')[0]} "
-                                 f"in {r.wall:.2f} s | {mark(ok)} |")
-        if n == 200:
-            r = f["default"]
-            known = f.get("best_known")
-            assert isinstance(r, Run)
-            ok_t = r.wall < 1.0
-            lines.append(f"| 200 candidates: top-10 in under 1 s | {r.wall:.2f} s | {mark(ok_t)} |")
-            if isinstance(known, float) and r.score:
-                gap = (known - r.score) / known
-                lines.append(f"| 200 candidates: best within 0.5% of best known | {gap:.2%} | {mark(gap <= 0.005)} |")
-        for limit in limits:
-            ours, plain = f.get(f"ours@{limit:g}"), f.get(f"plain@{limit:g}")
-            if isinstance(ours, Run) and isinstance(plain, Run):
-                ok = plain.score is None or (ours.score is not None and ours.score >= plain.score - 1e-9)
-                lines.append(f"| {where}, {limit:g} s: not worse than plain CP-SAT | ours {fmt(ours.score)}, "
-                             f"plain {fmt(plain.score)} | {mark(ok)} |")
-        lines.append(f"| {where}: same answer twice (default settings) | {f['deterministic']} | "
-                     f"{mark(bool(f['deterministic']))} |")
-    return lines
+def textbook_build_seconds(instance: Instance) -> float:
+    """Seconds to build the plain model (outside any solver limit; part of each plain run's wall time)."""
+    prep = prepared(instance)
+    start = time.perf_counter()
+    exact.Builder(prep.problem, prep.problem.active.tolist(), exact.ExactOptions(textbook=True)).build()
+    return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[25, 50, 200, 1000])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limits", type=float, nargs="+", default=[1.0, 5.0], help="equal time limits, s")
-    parser.add_argument("--long", type=float, default=90.0, help="seconds for the long exact run")
-    parser.add_argument("--long-sizes", type=int, nargs="*", default=[200], help="sizes that get a long run")
-    parser.add_argument("--formulation-limit", type=float, default=30.0, help="seconds per model in the head-to-head")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    body: list[str] = []
-    facts = []
-    cases: list[Case] = []
-    for n in args.sizes:
-        if n <= 25:
-            # 25 generated candidates cannot fill 80% (or 50%) of the 12-floor building: ask for 40%; and
-            # the same pool on a 4-floor building with the default constraints.
-            cases.append(Case(n, 12, 0.4, "the pool cannot fill 50% of 12 floors; CP-SAT proves it"))
-            cases.append(Case(n, 4, None))
-        else:
-            cases.append(Case(n, 12, None))
-    for case in cases:
-        lines, f = bench_case(case, args.seed, args.limits, args.long if case.n in args.long_sizes else None)
-        body += lines
-        facts.append(f)
-    head_to_head = formulations(
-        [(15, 3, None), (20, 4, None), (25, 4, None), (25, 12, 0.4), (40, 4, None), (200, 12, None)],
-        args.seed, args.formulation_limit,
-    )
-    total = time.perf_counter() - started
-    cmd = "python benchmarks/bench_match.py" + (
-        "" if argv is None else " " + " ".join(argv)
-    )
-    report = [
-        "# Benchmark: match against a plain greedy and a textbook CP-SAT model",
-        "",
-        f"Generated by `{cmd}` on {datetime.date.today().isoformat()} in {total / 60:.1f} min.",
-        "",
-        "Every score is `objectmatch.score()` of a placement `objectmatch.check()` accepts. Ratios are "
-        "ours (default `match(k=10)`) over the row: a score ratio above 1 means ours is better, a time ratio "
-        "below 1 means ours is faster. The plain CP-SAT's floor assignment gets the same exact area LP as ours; "
-        "its model-building time is outside its limit but inside its wall time.",
-        "",
-        "## Targets",
-        "",
-        *verdicts(facts, args.limits),
-        "",
-        "## Runs",
-        "",
-        *body,
-        "## Formulations head to head",
-        "",
-        f"The whole pool in CP-SAT, no hint, {args.formulation_limit:g} s each, one worker with "
-        "`linearization_level=2`: the compact per-candidate linearisation of `objectmatch.exact` "
-        "(`z_i <= sum_j A_ij x_j`, `z_i <= U_i x_i`) against one boolean per pair. Scores after the exact area LP; "
-        "bounds are CP-SAT's, on its integer-scaled objective.",
-        "",
-        *head_to_head,
-        "",
-        "Machine:",
-        "",
-        *machine(),
-        "",
-    ]
-    text = "\n".join(report)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+def textbook(instance: Instance, limit: float, workers: int) -> dict[str, Any]:
+    """The plain CP-SAT model (k = 1) for ``limit`` seconds, model building included in the limit."""
+    prep = prepared(instance)
+    start = time.perf_counter()
+    res = exact.solve(prep.problem, prep.problem.active.tolist(),
+                      exact.ExactOptions(k=1, time_limit=limit, workers=workers, textbook=True))
+    wall = time.perf_counter() - start
+    value = res.answers[0][1] if res.answers else None
+    return {"limit": limit, "workers": workers, "value": value, "status": res.status, "bound": res.bound,
+            "proven": res.proven, "wall": wall}
+
+
+def section_quality(cfg: Config, gate: LoadGate) -> dict[str, Any]:
+    load, quiet = gate.wait("200 x 12")
+    default = [timed_match(BIG, k=10) for _ in range(cfg.repeats)]
+    limited = [timed_match(BIG, k=10, time_limit=t) for t in cfg.limits]
+    plain = [textbook(BIG, t, w) for w in cfg.textbook_workers for t in cfg.limits]
+    return {"date": now(), "load_before": load, "quiet": quiet, "load_after": os.getloadavg(),
+            "best_known": known(BIG, cfg), "default": default, "limited": limited, "textbook": plain,
+            "textbook_build": textbook_build_seconds(BIG)}
+
+
+# -- proofs ------------------------------------------------------------------------------------------------
+
+
+def section_proofs(cfg: Config, gate: LoadGate) -> dict[str, Any]:
+    load, quiet = gate.wait("proofs")
+    small = []
+    for instance in cfg.small:
+        n_usable = usable(prepared(instance))
+        if n_usable > SMALL_LIMIT:
+            raise SystemExit(f"{instance.name}: {n_usable} usable candidates, more than {SMALL_LIMIT}")
+        row = {"instance": instance.name, "floors": instance.floors, "usable": n_usable,
+               "best_known": known(instance, cfg)}
+        row["k1"] = timed_match(instance, k=1)
+        row["k10"] = timed_match(instance, k=10)
+        small.append(row)
+    example = {"usable": usable(prepared(EXAMPLE)), "best_known": known(EXAMPLE, cfg),
+               "default": timed_match(EXAMPLE, k=1, time_limit=10.0),
+               "exact": timed_match(EXAMPLE, k=1, time_limit=10.0, exact=True)}
+    mid = {"usable": usable(prepared(MID)), "best_known": known(MID, cfg),
+           "exact": timed_match(MID, k=1, time_limit=cfg.mid_time, exact=True)}
+    return {"date": now(), "load_before": load, "quiet": quiet, "load_after": os.getloadavg(),
+            "small": small, "example": example, "mid": mid, "mid_time": cfg.mid_time}
+
+
+# -- scale, in child processes ---------------------------------------------------------------------------
+
+
+def peak_rss() -> int:
+    """This process's own resident high-water mark (``VmHWM``, bytes). Unlike ``ru_maxrss`` it starts afresh
+    at ``exec``: Linux carries the parent's resident size at fork into the child's ``ru_maxrss``."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def child_main(spec: dict[str, Any]) -> None:
+    """In a child process: generate the pool, run one ``match``, print one JSON line."""
+    start = time.perf_counter()
+    building = generate_building(12, 0)
+    pool = generate_pool(int(spec["n"]), 0)
+    generated = time.perf_counter() - start
+    rss_generated = peak_rss()
+    options = {key: spec[key] for key in ("k", "time_limit", "seed") if spec.get(key) is not None}
+    start, cpu = time.perf_counter(), time.process_time()
+    result = objectmatch.match(building, pool, **options)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    programmes = [[p.score, sorted((cid, sorted(fl.items())) for cid, fl in p.placements.items())]
+                  for p in result.programmes]
+    print(json.dumps({
+        "n": spec["n"], "options": options, "generate_seconds": generated, "rss_after_generate": rss_generated,
+        "wall": wall, "cpu": cpu, "status_wall": result.status.wall_time,
+        "value": result.best.score if programmes else None,
+        "code": result.status.code, "clock_stopped": result.status.clock_stopped, "work": result.status.work,
+        "programmes": programmes, "load": os.getloadavg(), "peak_rss": peak_rss(),
+    }))
+
+
+def in_child(spec: dict[str, Any], *, memory_cap: int | None = None, timeout: float = 3600.0) -> dict[str, Any]:
+    child = run_child([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+                      memory_cap=memory_cap, timeout=timeout)
+    out: dict[str, Any] = {"spec": spec, "returncode": child.returncode, "killed": child.killed,
+                           "process_wall": child.wall, "max_rss": child.max_rss_bytes,
+                           "sampled_rss": child.sampled_rss_bytes}
+    lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
+    if child.returncode == 0 and lines:
+        out.update(json.loads(lines[-1]))
+    else:
+        out["error"] = child.stderr.strip().splitlines()[-3:] if child.stderr.strip() else []
+    print(f"child {spec}: rc {child.returncode} {child.killed} wall {out.get('wall')} "
+          f"rss {child.max_rss_bytes / GIB:.2f} GiB value {out.get('value')}", flush=True)
+    return out
+
+
+def section_scale(cfg: Config, gate: LoadGate) -> dict[str, Any]:
+    load, quiet = gate.wait("scale")
+    default = [in_child({"n": n}) for n in cfg.scale_sizes]
+    short = [in_child({"n": n, "time_limit": 0.5}) for n in cfg.short_sizes for _ in range(cfg.repeats)]
+    huge = [in_child({"n": n}, memory_cap=cfg.memory_cap, timeout=cfg.huge_timeout) for n in cfg.huge_sizes]
+    return {"date": now(), "load_before": load, "quiet": quiet, "load_after": os.getloadavg(),
+            "default": default, "short": short, "huge": huge, "memory_cap": cfg.memory_cap,
+            "wall_target": 0.5 * (1 + WALL_SLACK) + WALL_CONSTANT}
+
+
+def section_determinism(cfg: Config, gate: LoadGate) -> dict[str, Any]:
+    load, quiet = gate.wait("determinism (quiet run)")
+    spec = {"n": cfg.determinism_n, "seed": 0}
+    alone = in_child(spec)
+    with Hogs(cfg.hogs, seconds=600.0):
+        time.sleep(30.0)  # let the hogs take the cores (and the 1-minute load average show them)
+        loaded_before = os.getloadavg()
+        loaded = in_child(spec)
+    return {"date": now(), "load_before": load, "quiet": quiet, "hogs": cfg.hogs, "load_with_hogs": loaded_before,
+            "load_after": os.getloadavg(), "alone": alone, "loaded": loaded}
+
+
+RUNNERS: dict[str, Callable[[Config, LoadGate], dict[str, Any]]] = {
+    "long": section_long, "quality": section_quality, "proofs": section_proofs, "scale": section_scale,
+    "determinism": section_determinism,
+}
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--quick", action="store_true", help="short limits, small sizes, output to the temp dir")
+    parser.add_argument("--no-wait", dest="wait", action="store_false", help="do not wait for a quiet machine")
+    parser.add_argument("--wait-budget", type=float, default=3 * 3600.0, help="seconds of waiting in all")
+    parser.add_argument("--render", action="store_true", help="only re-render match.md from match.json")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    if args.child is not None:
+        child_main(json.loads(args.child))
+        return 0
+    from match_report import render
+
+    cfg = Config.quick_run() if args.quick else Config()
+    raw_path = cfg.output.with_suffix(".json")
+    raw: dict[str, Any] = json.loads(raw_path.read_text()) if raw_path.is_file() else {}
+    gate = LoadGate(budget=args.wait_budget, enabled=args.wait and not args.quick)
+    for name in [] if args.render else args.sections:
+        started = time.perf_counter()
+        raw[name] = RUNNERS[name](cfg, gate)
+        raw[name]["minutes"] = (time.perf_counter() - started) / 60
+        raw[name]["command"] = "python benchmarks/bench_match.py" + "".join(
+            f" {a}" for a in (sys.argv[1:] if argv is None else argv))
+        write_atomically(raw_path, json.dumps(raw, indent=1, default=float) + "\n")
+    text = render(raw, cfg, machine_lines())
+    write_atomically(cfg.output, text)
     print(text)
-    print(f"written to {args.output}")
+    print(f"written to {cfg.output} and {raw_path}")
     return 0
 
 

@@ -1,287 +1,214 @@
-"""Benchmark: ``pairwise_scores`` for a large pool against a Python loop and one matrix product.
+"""Benchmark: ``objectmatch.pairwise_scores`` on whole candidate models against one BLAS matrix product.
 
-Three ways to the same n x n matrix of weighted pairwise affinities, side by side in one run:
+For pools of 4,000 and 10,000 generated candidates (``generate_pool(n, 0)``), side by side in one run:
 
-* ``pairwise_scores`` on the encoded pool (``PoolArrays``), as the solver calls it;
-* a pure Python loop over pairs computing the same four components (shared identity,
-  complementarity, time complementarity, conflict) on a subsample, checked against
-  ``pairwise_scores`` and extrapolated to all pairs;
-* one numpy matrix product of the same shapes (n x d @ d x n, d the width of the
-  concatenated factors ``pairwise_scores`` multiplies): the floor for any BLAS approach.
+* the whole call ``objectmatch.pairwise_scores(candidates, weights=Weights())`` on the list of
+  ``Candidate`` models: validation, encoding (``objectmatch._engine.encode.encode_pool``), the factor
+  matrices and the n x n product, everything a user pays for;
+* its parts: ``encode_pool(candidates)`` alone and ``pairwise_scores(pool_arrays)`` on the encoded pool;
+* one numpy matrix product of the same shape, ``(n x d) @ (d x n)`` with d the width of the factors
+  ``pairwise_scores`` multiplies (all components and proximity classes side by side): the floor for
+  any BLAS approach. ``pairwise_scores`` computes each panel above the diagonal once and mirrors it,
+  so it may beat the full product.
 
-Targets (issue 3, design section 5): at least 100x faster than the loop, within 2x of the
-product, peak memory under 2 GB at n = 10,000. Writes ``benchmarks/results/pairwise.md``.
+The two are timed alternately (best of ``--repeat``), so both see the same load. Target (DESIGN
+§5): within 2x of the product at n = 10,000, encoding included. Also checked: the result is exactly
+symmetric with a zero diagonal and equals the weighted sum of ``pairwise_components``; peak traced
+memory of the whole call. Before each size the script waits for a 1-minute load average below 2.5
+(at most ``--wait-budget`` seconds in all). Writes ``benchmarks/results/pairwise.md``.
 
-Run: ``python benchmarks/bench_pairwise.py`` (about half a minute on 2 cores).
+Run: ``python benchmarks/bench_pairwise.py`` (about a minute on 2 quiet cores);
+``--quick`` for a smoke run (n = 1,000 and 2,000, to the temporary directory).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import math
 import os
-import platform
-import resource
 import sys
+import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_common import LoadGate, header_load, machine_lines, write_atomically
 
+import objectmatch
+from objectmatch._engine.encode import encode_pool, network_projection
+from objectmatch._engine.scorer import conflict_matrix, pair_factors, symmetric_product
 from objectmatch.datasets import generate_pool
-from objectmatch.encode import HOURS_PER_WEEK, NOISE_LEVELS, PoolArrays, encode_pool
-from objectmatch.scoring import PAIRWISE, Weights, pair_factors, pairwise_scores
+from objectmatch.scoring import ScoreModel, Weights, pairwise_components
 
 RESULTS = Path(__file__).resolve().parent / "results" / "pairwise.md"
+GIB = 1024**3
 
 
-def best_of(repeat: int, fn: Callable[[], Any]) -> float:
-    """Shortest wall time of ``repeat`` calls (the result is dropped before the next call)."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-        del out
-    return min(times)
-
-
-def time_side_by_side(pool: PoolArrays, weights: Weights, d: int, repeat: int, seed: int) -> tuple[float, float]:
-    """Best times of ``pairwise_scores`` and of one plain ``(n x d) @ (d x n)`` product.
-
-    The two are timed alternately, so that both see the same load on a shared machine; the
-    product allocates its n x n output as ``pairwise_scores`` does.
-    """
-    rng = np.random.default_rng(seed)
-    a, b = rng.random((pool.n, d)), rng.random((pool.n, d))
-    scores, product = [], []
-    for _ in range(repeat):
-        scores.append(best_of(1, lambda: pairwise_scores(pool, weights)))
-        product.append(best_of(1, lambda: a @ b.T))
-    return min(scores), min(product)
-
-
-def python_loop(pool: PoolArrays, weights: Weights) -> list[list[float]]:
-    """The weighted pairwise matrix, one pair at a time, in plain Python (no network).
-
-    Per-candidate preparation (unit vectors, need shares, hours) is O(n) and included;
-    the pair loop visits each unordered pair once and fills both halves.
-    """
-    v = weights.values_share
-    signed = weights.signed()
-    w_i, w_c, w_t, w_k = (signed[name] for name in PAIRWISE)
-
-    def unit(row: list[float]) -> list[float]:
-        norm = math.sqrt(sum(x * x for x in row))
-        return [x / norm for x in row] if norm > 0 else [0.0] * len(row)
-
-    ident = [unit(r) for r in pool.identity.tolist()]
-    vals = [unit(r) for r in pool.values.tolist()]
-    needs = pool.needs.tolist()
-    offers = pool.offers.tolist()
-    share = []
-    for row in needs:
-        total = sum(row)
-        share.append([x / total for x in row] if total else [0.0] * len(row))
-    sched = pool.schedule.tolist()
-    hours = [sum(r) for r in sched]
-    noise = pool.noise.tolist()
-    tol = pool.noise_tolerance.tolist()
-    refused = {(int(i), int(j)) for i, j in pool.incompatible_pairs.tolist()}
-    n = pool.n
-    out = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            identity = sum(a * b for a, b in zip(ident[i], ident[j], strict=True))
-            value = sum(a * b for a, b in zip(vals[i], vals[j], strict=True))
-            shared = (1 - v) * identity + v * value
-            m_ij = sum(a * b for a, b in zip(share[i], offers[j], strict=True))
-            m_ji = sum(a * b for a, b in zip(share[j], offers[i], strict=True))
-            both = sum(a * b for a, b in zip(sched[i], sched[j], strict=True))
-            apart = (hours[i] + hours[j] - 2 * both) / HOURS_PER_WEEK
-            excess = max(0, noise[i] - tol[j], noise[j] - tol[i]) / (NOISE_LEVELS - 1)
-            conflict = 1.0 if (i, j) in refused else excess
-            p = w_i * shared + w_c * (m_ij + m_ji) / 2 + w_t * apart + w_k * conflict
-            out[i][j] = out[j][i] = p
-    return out
-
-
-def subset(pool: PoolArrays, rows: np.ndarray) -> PoolArrays:
-    """The pool restricted to ``rows`` (same columns), with the incompatibilities among them."""
-    where = {int(r): k for k, r in enumerate(rows)}
-    pairs = [(where[i], where[j]) for i, j in pool.incompatible_pairs.tolist() if i in where and j in where]
-    pairs = sorted((min(a, b), max(a, b)) for a, b in pairs)
-    fields: dict[str, Any] = {}
-    for name in PoolArrays.__dataclass_fields__:
-        value = getattr(pool, name)
-        if name == "ids":
-            fields[name] = tuple(value[int(r)] for r in rows)
-        elif name == "incompatible_pairs":
-            fields[name] = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-        elif isinstance(value, np.ndarray):
-            fields[name] = value[rows]
-        else:
-            fields[name] = value
-    return PoolArrays(**fields)
-
-
-def _package(path: str) -> str:
-    """The package a shared library ships with, e.g. ``numpy`` for ``.../numpy.libs/libopenblas...so``."""
-    for part in reversed(Path(path).parts):
-        if part.endswith(".libs") or part in ("numpy", "scipy"):
-            return "bundled with " + part.removesuffix(".libs").lstrip("_")
-    return path or "unknown library"
-
-
-def blas_info() -> str:
-    try:
-        from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        return "threadpoolctl not installed"
-    parts = [
-        f"{i.get('internal_api')} {i.get('version')} ({i.get('threading_layer', '?')}, "
-        f"{i.get('architecture', '?')}, {i.get('num_threads')} threads; {_package(str(i.get('filepath', '')))})"
-        for i in threadpool_info()
-        if i.get("user_api") == "blas"
-    ]
-    return "; ".join(parts) or "no BLAS found by threadpoolctl"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def maxrss_bytes() -> int:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss if sys.platform == "darwin" else rss * 1024  # Linux reports KiB
-
-
-def run(n: int, sample: int, repeat: int, seed: int) -> tuple[str, bool]:
-    weights = Weights()
-    t0 = time.perf_counter()
-    candidates = generate_pool(n, seed=seed)
-    t_generate = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    pool = encode_pool(candidates)
-    t_encode = time.perf_counter() - t0
-    del candidates
+def once(fn: Callable[[], Any]) -> float:
+    """Wall time of one call (its result dropped before returning)."""
     gc.collect()
+    start = time.perf_counter()
+    out = fn()
+    seconds = time.perf_counter() - start
+    del out
+    return seconds
 
-    factors = pair_factors(pool, values_share=weights.values_share, strength=weights.network_strength)
-    d = sum(factors[name][0].shape[1] for name in PAIRWISE)
-    widths = ", ".join(f"{name} {factors[name][0].shape[1]}" for name in PAIRWISE)
-    del factors
 
-    # Memory first, before anything else has pushed the process high-water mark up.
-    rss_before = maxrss_bytes()
+def factor_width(pool: Any, weights: Weights) -> tuple[int, str]:
+    """d: the width of the factors ``pairwise_scores`` multiplies, and its split by component."""
+    projection = network_projection(pool.identity_columns, None, weights.network_strength)
+    parts = {name: sum(left.shape[1] for left, _ in classes.values())
+             for name, classes in pair_factors(pool, projection, weights, ScoreModel()).items()}
+    return sum(parts.values()), ", ".join(f"{name} {width}" for name, width in parts.items())
+
+
+@dataclass
+class Measured:
+    n: int
+    d: int
+    widths: str
+    whole: float
+    encode: float
+    arrays: float
+    product: float
+    peak: int
+    parts: dict[str, float]
+    symmetric: bool
+    agreement: float
+    load: tuple[float, float, float]
+    quiet: bool
+
+    @property
+    def ratio(self) -> float:
+        return self.whole / self.product
+
+
+def measure(n: int, repeat: int, gate: LoadGate) -> Measured:
+    weights = Weights()
+    candidates = generate_pool(n, seed=0)
+    pool = encode_pool(candidates)
+    d, widths = factor_width(pool, weights)
+    rng = np.random.default_rng(0)
+    a, b = rng.random((n, d)), rng.random((n, d))
+    load, quiet = gate.wait(f"pairwise n = {n}")
+    whole, encode, arrays, product = [], [], [], []
+    for _ in range(repeat):
+        whole.append(once(lambda: objectmatch.pairwise_scores(candidates, weights=weights)))
+        product.append(once(lambda: a @ b.T))
+        encode.append(once(lambda: encode_pool(candidates)))
+        arrays.append(once(lambda: objectmatch.pairwise_scores(pool, weights=weights)))
+    parts = breakdown(pool, weights, repeat)
     tracemalloc.start()
-    full = pairwise_scores(pool, weights)
+    full = objectmatch.pairwise_scores(candidates, weights=weights)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rss_delta = maxrss_bytes() - rss_before
     symmetric = bool((full == full.T).all()) and not full.diagonal().any()
+    agreement = agreement_with_components(full, pool, weights, rows=min(n, 1000))
+    return Measured(n, d, widths, min(whole), min(encode), min(arrays), min(product), peak, parts, symmetric,
+                    agreement, load, quiet)
 
-    t_scores, t_matmul = time_side_by_side(pool, weights, d, repeat, seed)
 
-    rng = np.random.default_rng(seed)
+def breakdown(pool: Any, weights: Weights, repeat: int) -> dict[str, float]:
+    """Where the time of ``pairwise_scores`` on an encoded pool goes (its steps, called one by one)."""
+    model = ScoreModel()
+    projection = network_projection(pool.identity_columns, None, weights.network_strength)
+    factors = pair_factors(pool, projection, weights, model)
+    left = np.hstack([lf for classes in factors.values() for lf, _ in classes.values()])
+    right = np.hstack([r for classes in factors.values() for _, r in classes.values()])
+    steps: dict[str, Callable[[], Any]] = {
+        "factors": lambda: pair_factors(pool, projection, weights, model),
+        "symmetric product": lambda: symmetric_product(left, right),
+        "full product of the same factors": lambda: left @ right.T,
+        "conflict matrix": lambda: conflict_matrix(pool, model),
+    }
+    return {name: min(once(fn) for _ in range(repeat)) for name, fn in steps.items()}
 
-    rows = np.sort(rng.choice(n, size=min(sample, n), replace=False))
-    small = subset(pool, rows)
-    start = time.perf_counter()
-    looped = np.array(python_loop(small, weights))
-    t_loop = time.perf_counter() - start
-    vectorised = pairwise_scores(small, weights)
-    err_small = float(np.abs(looped - vectorised).max())
-    err_full = float(np.abs(looped - full[np.ix_(rows, rows)]).max())
-    agrees = err_small < 1e-9 and err_full < 1e-9
-    del full
-    gc.collect()
 
-    pairs_sample = sample * (sample - 1) // 2
-    pairs_full = n * (n - 1) // 2
-    t_loop_full = t_loop / pairs_sample * pairs_full
-    vs_loop = t_loop_full / t_scores
-    vs_matmul = t_scores / t_matmul
-    ok_loop, ok_matmul, ok_mem = vs_loop >= 100, vs_matmul <= 2, peak < 2 * 1024**3
-    passed = ok_loop and ok_matmul and ok_mem and agrees and symmetric
+def agreement_with_components(full: np.ndarray, pool: Any, weights: Weights, rows: int) -> float:
+    """Largest difference from ``sum_k signed_k * pairwise_components[k]`` on the first ``rows`` candidates."""
+    index = np.arange(rows)
+    sub = pool if rows == pool.n else _rows(pool, index)
+    signed = weights.signed()
+    comp = pairwise_components(sub, weights=weights)
+    expected = sum((signed[name] * mat for name, mat in comp.items()), np.zeros((rows, rows)))
+    return float(np.abs(full[np.ix_(index, index)] - expected).max())
 
+
+def _rows(pool: Any, index: np.ndarray) -> Any:
+    """The encoded pool restricted to ``index`` (row fields subset; the incompatibilities among them)."""
+    from dataclasses import fields, replace
+
+    where = {int(i): k for k, i in enumerate(index.tolist())}
+    changes: dict[str, Any] = {}
+    for f in fields(pool):
+        value = getattr(pool, f.name)
+        if f.name == "incompatible_pairs":
+            pairs = [(where[i], where[j]) for i, j in value.tolist() if i in where and j in where]
+            changes[f.name] = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        elif isinstance(value, np.ndarray) and value.ndim >= 1 and len(value) == pool.n:
+            changes[f.name] = value[index]
+        elif isinstance(value, tuple) and not f.name.endswith("columns") and len(value) == pool.n:
+            changes[f.name] = tuple(value[i] for i in index.tolist())
+    return replace(pool, **changes)
+
+
+def report(results: Sequence[Measured], command: str, repeat: int, threshold: float) -> str:
     def mark(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
-    gib = 1024**3
     lines = [
         "# Benchmark: pairwise scores",
         "",
-        f"Generated by `python benchmarks/bench_pairwise.py --n {n} --sample {sample} --repeat {repeat} "
-        f"--seed {seed}` on {time.strftime('%Y-%m-%d')}.",
+        f"Generated by `{command}` on {time.strftime('%Y-%m-%d')}. Pools: `generate_pool(n, seed=0)` (generation "
+        f"not timed). Times are the best of {repeat} runs, the methods timed alternately.",
         "",
-        f"Pool: `generate_pool({n}, seed={seed})`, encoded once with `encode_pool` "
-        f"({t_generate:.2f} s to generate, {t_encode:.2f} s to encode; not included below). "
-        f"Factor width d = {d} ({widths}). Times are the best of {repeat} runs; the two vectorised "
-        "methods are timed alternately, so that both see the same load.",
-        "",
-        "| method | pairs | time (s) | ratio |",
-        "| --- | ---: | ---: | ---: |",
-        f"| `pairwise_scores` (n = {n:,}) | {pairs_full:,} | {t_scores:.3f} | 1 |",
-        f"| one matrix product {n:,} x {d} @ {d} x {n:,} | {pairs_full:,} | {t_matmul:.3f} | "
-        f"`pairwise_scores` takes {vs_matmul:.2f}x |",
-        f"| Python loop over pairs, {sample} candidates (measured) | {pairs_sample:,} | {t_loop:.3f} | |",
-        f"| Python loop, extrapolated to n = {n:,} | {pairs_full:,} | {t_loop_full:,.0f} | "
-        f"`pairwise_scores` is {vs_loop:,.0f}x faster |",
-        "",
-        "| target | measured | |",
-        "| --- | --- | --- |",
-        f"| at least 100x faster than the Python loop | {vs_loop:,.0f}x | {mark(ok_loop)} |",
-        f"| within 2x of one matrix product | {vs_matmul:.2f}x | {mark(ok_matmul)} |",
-        f"| peak memory of `pairwise_scores` at n = {n:,} under 2 GB | {peak / gib:.2f} GiB traced "
-        f"(max RSS grew {rss_delta / gib:.2f} GiB; the n x n float64 result alone is {n * n * 8 / gib:.2f} GiB) "
-        f"| {mark(ok_mem)} |",
-        f"| loop agrees with `pairwise_scores` on the subsample | max abs difference {err_small:.1e} "
-        f"(vs the full matrix's rows: {err_full:.1e}) | {mark(agrees)} |",
-        f"| result exactly symmetric, zero diagonal | {symmetric} | {mark(symmetric)} |",
-        "",
-        "The loop visits each unordered pair once (half the work of the n x n matrix) with dense Python",
-        "lists and per-candidate preparation (unit vectors, need shares, hours) done once; it is linear",
-        "in the number of pairs, so the extrapolation multiplies its time per pair by n(n - 1)/2.",
-        "",
-        "Machine:",
-        "",
-        f"- CPU: {cpu_model()}; {os.cpu_count()} logical cores, {len(os.sched_getaffinity(0))} usable",
-        f"- Python {platform.python_version()}, numpy {np.__version__}",
-        f"- BLAS: {blas_info()}",
-        "",
+        "| n | d (factor width) | whole call, encoding included | `encode_pool` | on encoded pool | "
+        "one product (n x d) @ (d x n) | whole / product | peak traced memory | load before |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    return "\n".join(lines), passed
+    for r in results:
+        lines.append(
+            f"| {r.n:,} | {r.d} ({r.widths}) | {r.whole:.3f} s | {r.encode:.3f} s | {r.arrays:.3f} s | "
+            f"{r.product:.3f} s | {r.ratio:.2f}x | {r.peak / GIB:.2f} GiB | "
+            f"{header_load(r.load, r.quiet, threshold).replace('load average (1, 5, 15 min) before: ', '')} |")
+    lines += ["", "Where the time of `pairwise_scores` on the encoded pool goes (its steps called one by one, best of "
+              "the same runs; the rest is subtracting the conflict matrix, the diagonal and the weights):", "",
+              "| n | " + " | ".join(results[0].parts) + " |", "| ---: |" + " ---: |" * len(results[0].parts)]
+    lines += [f"| {r.n:,} | " + " | ".join(f"{v:.3f} s" for v in r.parts.values()) + " |" for r in results]
+    lines += ["", "| target | measured | |", "| --- | --- | --- |"]
+    for r in results:
+        lines.append(f"| n = {r.n:,}: whole call within 2x of one matrix product | {r.ratio:.2f}x | "
+                     f"{mark(r.ratio <= 2)} |")
+        lines.append(f"| n = {r.n:,}: exactly symmetric, zero diagonal; equals the weighted sum of "
+                     f"`pairwise_components` | {r.symmetric}; max difference {r.agreement:.1e} | "
+                     f"{mark(r.symmetric and r.agreement < 1e-9)} |")
+    lines += ["", "Machine:", "", *machine_lines(), ""]
+    return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--n", type=int, default=10_000, help="pool size (default 10,000)")
-    parser.add_argument("--sample", type=int, default=300, help="candidates in the Python loop's subsample")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per method; the best counts")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", type=Path, default=RESULTS, help=f"markdown file (default {RESULTS})")
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 if a target is missed")
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="pool sizes (default 4000 10000)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="n = 1,000 and 2,000, to the temporary directory")
+    parser.add_argument("--no-wait", dest="wait", action="store_false", help="do not wait for a quiet machine")
+    parser.add_argument("--wait-budget", type=float, default=3 * 3600.0)
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
-    if args.n < 2 or not 2 <= args.sample <= args.n or args.repeat < 1:
-        parser.error("need n >= 2, 2 <= sample <= n and repeat >= 1")
-    report, passed = run(args.n, args.sample, args.repeat, args.seed)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report, encoding="utf-8")
-    print(report)
-    print(f"written to {args.output}")
-    return 0 if passed or not args.strict else 1
+    sizes = args.sizes or ([1000, 2000] if args.quick else [4000, 10000])
+    output = args.output or (Path(tempfile.gettempdir()) / "pairwise-quick.md" if args.quick else RESULTS)
+    gate = LoadGate(budget=args.wait_budget, enabled=args.wait and not args.quick)
+    results = [measure(n, args.repeat, gate) for n in sizes]
+    command = "python benchmarks/bench_pairwise.py" + "".join(f" {a}" for a in (sys.argv[1:] if argv is None else argv))
+    text = report(results, command, args.repeat, gate.threshold)
+    write_atomically(output, text)
+    print(text)
+    print(f"written to {output}; load now {os.getloadavg()[0]:.2f}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import ortools
+from bench_common import LoadGate
 from qkp_baselines import QkpRun, greedy_local_search, plain_cpsat, verified_value
 
 from objectmatch._qkp_data import QkpInstance, read_best_known, read_qkp
@@ -367,6 +368,8 @@ class Conditions:
     cpu_share: float
     minutes: float
     engine_note: str
+    case_loads: tuple[float, ...] = ()
+    threshold: float = 2.5
 
 
 def report(table: Table, times: Sequence[float], cond: Conditions) -> str:
@@ -382,6 +385,7 @@ def report(table: Table, times: Sequence[float], cond: Conditions) -> str:
         f"(2 cores shared with other jobs). One process, {cond.cores}. Mean CPU share of the single-threaded runs "
         f"(process CPU s / wall s): {cond.cpu_share:.2f}; below 1 means other jobs took part of the core.",
         "",
+        *case_load_lines(cond),
         "Every value is `qkp_value` of the returned 0/1 vector, checked against the capacity. Gap % = "
         "100 (best known - value) / best known, against the published best known (optimal at these sizes); "
         "a run without an answer counts as 100% in the summary (the empty knapsack). "
@@ -418,6 +422,19 @@ def report(table: Table, times: Sequence[float], cond: Conditions) -> str:
     return "\n".join(lines)
 
 
+def case_load_lines(cond: Conditions) -> list[str]:
+    """The 1-minute load at the start of each instance (the script waits for a quiet machine first)."""
+    if not cond.case_loads:
+        return []
+    loads = np.array(cond.case_loads)
+    busy = int((loads >= cond.threshold).sum())
+    text = (f"1-minute load average at the start of each instance (after waiting for it to drop below "
+            f"{cond.threshold}): min {loads.min():.2f}, median {np.median(loads):.2f}, max {loads.max():.2f}.")
+    if busy:
+        text += f" **{busy} of {len(loads)} instances measured under load** (the wait budget ran out)."
+    return [text, ""]
+
+
 def cpu_share(runs: Sequence[QkpRun]) -> float:
     single = [r for r in runs if r.method in (OURS, GREEDY, CPSAT1) and r.seconds > 0]
     return float(np.mean([r.cpu / r.seconds for r in single])) if single else float("nan")
@@ -432,6 +449,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-pin", dest="pin", action="store_false", help="do not pin the process to one CPU")
     parser.add_argument("--output", type=Path, default=None, help=f"default {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--no-wait", dest="wait", action="store_false",
+                        help="do not wait for a 1-minute load average below 2.5 before each instance")
+    parser.add_argument("--wait-budget", type=float, default=3 * 3600.0, help="seconds of waiting in all")
     args = parser.parse_args(argv)
     if args.quick:
         args.instances = args.instances or list(QUICK_INSTANCES)
@@ -450,8 +470,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"NOTE: {note}; running the baselines only (ours is not faked with a baseline).", file=sys.stderr)
     started, load_before = time.perf_counter(), os.getloadavg()
     all_runs: list[tuple[Case, QkpRun]] = []
+    gate = LoadGate(budget=args.wait_budget, enabled=args.wait and not args.quick)
+    case_loads: list[float] = []
     with single_core(args.pin) as cores:
         for case in cases:
+            case_loads.append(gate.wait(case.key)[0][0])
             runs = run_case(case, engine, args.times, seed=args.seed)
             all_runs += [(case, r) for r in runs]
             print(f"{case.key}: " + "; ".join(
@@ -462,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cond = Conditions(
         "python benchmarks/bench_qkp.py" + "".join(f" {a}" for a in given),
         cores, load_before, os.getloadavg(), cpu_share([r for _, r in all_runs]),
-        (time.perf_counter() - started) / 60, note,
+        (time.perf_counter() - started) / 60, note, tuple(case_loads), gate.threshold,
     )
     text = report(table, args.times, cond)
     write_atomically(args.output, text)
