@@ -29,12 +29,14 @@ from typing_extensions import Unpack
 from objectmatch import _explain
 from objectmatch._context import Context, context, encode_in
 from objectmatch._engine import exact as exact_engine
-from objectmatch._engine.areas import allocate
+from objectmatch._engine.areas import AREA_NODES, allocate
 from objectmatch._engine.bound import upper_bound
 from objectmatch._engine.encode import Encoded, IntArray
+from objectmatch._engine.feasibility import placement_violations
 from objectmatch._engine.problem import ArrayProblem, RuleInputs, from_terms
 from objectmatch._engine.scorer import term_arrays
 from objectmatch._engine.search import WORK_PER_SECOND, Found, Search
+from objectmatch._engine.shortlist import LIMIT as SHORTLIST_LIMIT
 from objectmatch._engine.shortlist import shortlist
 from objectmatch._engine.terms import agreed_rent
 from objectmatch._inputs import as_building, as_candidates
@@ -49,6 +51,9 @@ __all__ = ["EXACT_LIMIT", "WALL_CONSTANT", "WALL_SLACK", "match", "scenarios"]
 
 #: Pools with at most this many usable candidates are solved exactly by default.
 EXACT_LIMIT = 30
+#: Default seconds of work for a pool of 200 usable candidates (less than a second of wall time, top 10
+#: included, on the reference machine).
+BASE_SECONDS = 0.7
 #: Default seconds of work for exact pools (they usually prove far sooner).
 EXACT_TIME = 10.0
 #: The wall-clock safety net: a match returns within ``time_limit * (1 + WALL_SLACK) + WALL_CONSTANT``
@@ -56,6 +61,10 @@ EXACT_TIME = 10.0
 #: and the status says so).
 WALL_SLACK = 0.1
 WALL_CONSTANT = 0.5
+#: Without a ``time_limit`` the default work budget is done in full on a machine up to this many times
+#: slower than the reference (a busy one: the same answer at load 1 and load 5 on two cores); the safety
+#: net is ``seconds * DEFAULT_WALL_FACTOR + WALL_CONSTANT`` then.
+DEFAULT_WALL_FACTOR = 4.0
 #: Share of the budget the search gets before the exact model of a small pool (at most EXACT_SEARCH_CAP s).
 SEARCH_SHARE_EXACT = 0.1
 EXACT_SEARCH_CAP = 0.3
@@ -69,17 +78,25 @@ BOUND_SECONDS = 3.0
 #: programme; runners-up polish their own best only.
 POLISH_BEST = 6
 #: Seconds kept back from the search to polish, score and check the answers.
-POLISH_RESERVE = 0.25
+POLISH_RESERVE = 0.15
 #: Share of the budget the best programme's search gets (without, with runners-up to find).
 ALTERNATIVE_SHARE = {False: 1.0, True: 0.75}
 
 
-def default_time(n_active: int, exact: bool) -> float:
-    """Default seconds of work: 10 for exact pools; for larger pools a budget that grows with the pool
-    (0.7 s at 200 usable candidates, about 2.8 s at 2,000), so a larger pool is never searched less."""
+def default_time(n_usable: int, exact: bool) -> float:
+    """Default seconds of work: 10 for exact pools; for larger pools a budget that grows with the number
+    of usable candidates, so a larger pool is never searched less: 0.7 s at 200, about 1.06 s at 400
+    (the shortlist's size, so the engine's problem stops growing there), then more slowly (about 1.45 s at
+    1,100 usable candidates, 2.3 s at 5,700), at most 10 s.
+
+    >>> round(default_time(200, False), 2), round(default_time(5_700, False), 2)
+    (0.7, 2.35)
+    """
     if exact:
         return EXACT_TIME
-    return float(min(10.0, 0.7 * max(1.0, n_active / 200) ** 0.6))
+    listed = min(max(n_usable, 200), SHORTLIST_LIMIT)
+    beyond = max(n_usable, SHORTLIST_LIMIT) / SHORTLIST_LIMIT
+    return float(min(10.0, BASE_SECONDS * (listed / 200) ** 0.6 * beyond**0.3))
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,7 +104,7 @@ class Prepared:
     """One request, encoded: the models, the options, the context, the arrays and the array problem.
 
     ``pool`` is what the engine works on (the whole pool sorted by id, or its shortlist when it has more
-    than ``shortlist.LIMIT`` usable candidates); ``everyone`` the whole pool sorted by id; ``reasons``
+    than ``SHORTLIST_LIMIT`` usable candidates); ``everyone`` the whole pool sorted by id; ``reasons``
     why candidates cannot come in at all; ``unlisted`` the usable ones the shortlist left out.
     """
 
@@ -202,14 +219,22 @@ def programme_of(prep: Prepared, areas: IntArray) -> Programme:
 
 
 def _polish(
-    problem: ArrayProblem, answers: Sequence[tuple[IntArray, float]], limit: int
+    problem: ArrayProblem, answers: Sequence[tuple[IntArray, float]], limit: int, deadline: float
 ) -> list[tuple[IntArray, float]]:
     """Best areas for the most promising answers (exact integer programme), best first; an answer
-    whose exact areas break a rule (cannot happen but for rounding) keeps its own."""
+    whose exact areas break a rule (cannot happen but for rounding), or that the wall clock leaves no
+    time for, keeps its own."""
     out: dict[bytes, tuple[IntArray, float]] = {}
     for areas, value in sorted(answers, key=lambda av: -av[1])[:limit]:
+        if time.perf_counter() > deadline:
+            out[areas.tobytes()] = (areas, value)
+            continue
         assignment = {int(i): tuple(np.flatnonzero(areas[i]).tolist()) for i in np.flatnonzero(areas.sum(axis=1))}
-        best = allocate(problem, assignment)
+        # an answer that must differ from earlier ones gets the best areas that ignore that rule when they
+        # keep it, else its own (the rule's big-M programme costs HiGHS up to half a second)
+        best = allocate(problem.differing((), problem.rules.min_difference), assignment, node_limit=AREA_NODES)
+        if best is not None and problem.rules.differ and placement_violations(problem, best):
+            best = None
         pick = (best, problem.value(best)) if best is not None and problem.value(best) >= value else (areas, value)
         out[pick[0].tobytes()] = pick
     return sorted(out.values(), key=lambda av: (-av[1], av[0].tobytes()))
@@ -228,14 +253,21 @@ class Plan:
     deadline: float
     search_deadline: float
 
+    @property
+    def polish_deadline(self) -> float:
+        """After this, answers keep the search's areas (the wall-clock safety net)."""
+        return self.deadline - POLISH_RESERVE / 2
+
 
 def _plan(prep: Prepared, started: float) -> Plan:
     opts = prep.options
     n_active = len(prep.problem.active)
     use_exact = opts.exact if opts.exact is not None else n_active <= EXACT_LIMIT
-    seconds = opts.time_limit if opts.time_limit is not None else default_time(n_active, use_exact)
-    deadline = started + seconds * (1 + WALL_SLACK) + WALL_CONSTANT
-    return Plan(use_exact, seconds, deadline, deadline - POLISH_RESERVE - 0.02 * opts.k)
+    n_usable = n_active + len(prep.unlisted)
+    seconds = opts.time_limit if opts.time_limit is not None else default_time(n_usable, use_exact)
+    factor = 1 + WALL_SLACK if opts.time_limit is not None or use_exact else DEFAULT_WALL_FACTOR
+    deadline = started + seconds * factor + WALL_CONSTANT
+    return Plan(use_exact, seconds, deadline, deadline - POLISH_RESERVE - 0.01 * opts.k)
 
 
 @dataclass
@@ -277,7 +309,8 @@ def _alternatives(prep: Prepared, plan: Plan, outcome: Outcome, seconds: float, 
         )
         outcome.work += work
         outcome.clock_stopped |= stopped
-        best = _polish(problem, _pairs(found), limit=1)
+        best = _polish(problem, _pairs(found), limit=1, deadline=plan.polish_deadline)
+        outcome.clock_stopped |= time.perf_counter() > plan.polish_deadline  # (a polish may have been skipped)
         if not best:
             break
         chosen.append(best[0][0])
@@ -307,7 +340,9 @@ def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
     mid = not plan.exact and len(prep.problem.active) <= BOUND_LIMIT and plan.seconds >= BOUND_SECONDS
     found, work, stopped = _search(prep.problem, search_seconds * (1 - BOUND_SHARE * mid), opts.seed,
                                    plan.search_deadline)
-    outcome = Outcome(_polish(prep.problem, _pairs(found), limit=POLISH_BEST)[:1], work=work, clock_stopped=stopped)
+    polished = _polish(prep.problem, _pairs(found), limit=POLISH_BEST, deadline=plan.polish_deadline)
+    stopped |= time.perf_counter() > plan.polish_deadline  # (a polish may have been skipped)
+    outcome = Outcome(polished[:1], work=work, clock_stopped=stopped)
     if not plan.exact:
         if mid:
             _bound_by_cpsat(prep, plan, outcome, search_seconds * BOUND_SHARE)
@@ -324,13 +359,25 @@ def _run_engines(prep: Prepared, plan: Plan) -> Outcome:
             work_limit=plan.seconds, seed=opts.seed, hints=hints,
         ),
     )
+    searched = outcome.answers
     if res.answers or res.infeasible:
-        outcome.answers = res.answers
+        outcome.answers = _keep_better_search(searched, res.answers, opts.k, opts.min_difference)
     outcome.proven, outcome.bound = res.proven, res.bound
     outcome.infeasible_proven = res.infeasible
     outcome.clock_stopped |= res.clock_stopped
-    outcome.solver = "CP-SAT (whole pool)"
+    kept_search = bool(searched) and outcome.answers[0][0] is searched[0][0]
+    outcome.solver = "search + CP-SAT" if kept_search else "CP-SAT (whole pool)"
     return outcome
+
+
+def _keep_better_search(
+    searched: list[tuple[IntArray, float]], exact: list[tuple[IntArray, float]], k: int, share: float
+) -> list[tuple[IntArray, float]]:
+    """CP-SAT's answers, unless a clock-cut solve ended below the search's best: then that best comes
+    first, followed by CP-SAT's answers that differ from it enough."""
+    if not searched or (exact and exact[0][1] >= searched[0][1]):
+        return exact
+    return _distinct([searched[0], *exact], k, share)
 
 
 def _relaxations(prep: Prepared, plan: Plan) -> list[str]:
@@ -466,7 +513,8 @@ def match(building: Building, candidates: Sequence[Candidate], **options: Unpack
         - ``time_limit``: seconds of work (default: 10 for pools small enough to prove, else a budget
           growing with the pool); work is counted in deterministic units, so the same seed gives the
           same answer on any machine; the call returns within ``time_limit * 1.1 + 0.5`` s (the
-          status says if that safety net cut the work short);
+          status says if that safety net cut the work short); without ``time_limit`` the default
+          budget is done in full unless the machine is over 4 times slower than the reference;
         - ``seed`` (0); ``exact``: force or skip the whole-pool exact model.
 
     Returns

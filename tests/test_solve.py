@@ -568,3 +568,22 @@ def test_the_independent_checker_agrees_with_check_on_single_placements() -> Non
                 mine = independent_violations(building, pool, placed, cons)
                 assert (mine == []) == (check(building, pool, placed, constraints=cons) == []), (c.id, f.level, mine)
     assert min_part(150) == 30
+
+
+def test_a_clock_cut_exact_solve_never_replaces_a_better_search_answer() -> None:
+    """CP-SAT stopped by the clock below the search's hint: the search's best stays first, and CP-SAT's
+    answers follow only where they differ from it enough."""
+    import numpy as np
+
+    from objectmatch.solve import _keep_better_search
+
+    a = np.array([[10, 0], [0, 10]])
+    near_a = np.array([[10, 0], [0, 9]])
+    other = np.array([[0, 10], [10, 0]])
+    searched = [(a, 5.0)]
+    kept = _keep_better_search(searched, [(near_a, 4.0), (other, 3.0)], k=3, share=0.2)
+    assert [v for _, v in kept] == [5.0, 3.0]
+    assert kept[0][0] is a
+    better = [(other, 6.0)]
+    assert _keep_better_search(searched, better, k=3, share=0.2) == better
+    assert _keep_better_search([], better, k=3, share=0.2) == better

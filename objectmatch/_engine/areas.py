@@ -20,7 +20,11 @@ from objectmatch._engine.encode import FloatArray, IntArray
 from objectmatch._engine.feasibility import placement_violations
 from objectmatch._engine.problem import ArrayProblem
 
-__all__ = ["allocate"]
+__all__ = ["AREA_NODES", "allocate"]
+
+#: Branch-and-bound nodes HiGHS may spend on one answer's areas where they need not be proven (the
+#: search's polish, later answers of the exact model); most take a handful.
+AREA_NODES = 20
 
 Assignment = Mapping[int, Sequence[int]]
 
@@ -50,7 +54,8 @@ class _Programme:
         self.row_lo.append(lo)
         self.row_hi.append(hi)
 
-    def solve(self) -> FloatArray | None:
+    def solve(self, node_limit: int | None = None) -> FloatArray | None:
+        """The optimum (or, after ``node_limit`` branch-and-bound nodes, the best feasible point found)."""
         n = len(self.objective)
         matrix = np.zeros((len(self.rows), n))
         for r, coefs in enumerate(self.rows):
@@ -61,9 +66,9 @@ class _Programme:
             integrality=np.array(self.integer),
             bounds=Bounds(np.array(self.lower), np.array(self.upper)),
             constraints=LinearConstraint(matrix, np.array(self.row_lo), np.array(self.row_hi)),
-            options={"mip_rel_gap": 0.0},
+            options={"mip_rel_gap": 0.0} if node_limit is None else {"mip_rel_gap": 0.0, "node_limit": node_limit},
         )
-        return None if res.status != 0 or res.x is None else np.asarray(res.x)
+        return None if res.status not in (0, 1) or res.x is None else np.asarray(res.x)
 
 
 def _each(idx: np.ndarray) -> dict[int, float]:
@@ -150,11 +155,13 @@ def _greedy(problem: ArrayProblem, assignment: Assignment) -> IntArray | None:
     return areas if areas.sum() >= rules.min_area else None
 
 
-def allocate(problem: ArrayProblem, assignment: Assignment) -> IntArray | None:
+def allocate(problem: ArrayProblem, assignment: Assignment, node_limit: int | None = None) -> IntArray | None:
     """Best areas (n x m units) for ``assignment`` (item -> floor indices), or ``None`` if none meet the rules.
 
     Every assigned floor gets at least the item's ``min_part`` units, so the placement keeps its floors and the
-    pair terms fixed by the assignment stay what they are.
+    pair terms fixed by the assignment stay what they are. With ``node_limit``, the best valid areas HiGHS has
+    after that many branch-and-bound nodes (a count, so the answer does not depend on the machine; exact only
+    without it: the rules that answers differ add big-M binaries, and a few such programmes take HiGHS minutes).
     """
     pairs = [(i, f) for i in sorted(assignment) for f in sorted(assignment[i])]
     if not pairs or problem.rules.lead == -2:
@@ -162,6 +169,12 @@ def allocate(problem: ArrayProblem, assignment: Assignment) -> IntArray | None:
     greedy = _greedy(problem, assignment)
     if greedy is not None and not placement_violations(problem, greedy):
         return greedy
+    if problem.rules.differ:
+        # the best areas without the rule to differ are the best with it whenever they keep it (often:
+        # the floors already differ); only when they do not is the big-M programme needed
+        free = allocate(problem.differing((), problem.rules.min_difference), assignment, node_limit)
+        if free is not None and not placement_violations(problem, free):
+            return free
     items = np.array([p[0] for p in pairs], dtype=np.int64)
     floors = np.array([p[1] for p in pairs], dtype=np.int64)
     mp = _Programme(
@@ -175,7 +188,7 @@ def allocate(problem: ArrayProblem, assignment: Assignment) -> IntArray | None:
     _mix_and_rent(mp, problem, items, floors)
     for earlier in problem.rules.differ:
         _difference(mp, problem, items, floors, earlier)
-    x = mp.solve()
+    x = mp.solve(node_limit)
     if x is None:
         return None
     areas = np.zeros((problem.n, problem.m), dtype=np.int64)

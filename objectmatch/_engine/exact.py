@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from objectmatch._engine.areas import allocate
+from objectmatch._engine.areas import AREA_NODES, allocate
 from objectmatch._engine.encode import IntArray
 from objectmatch._engine.problem import ArrayProblem
 
@@ -638,8 +638,11 @@ def solve(problem: ArrayProblem, rows: Sequence[int], options: ExactOptions | No
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         assignment = builder.assignment(solver)
+        # the first answer's areas are exact (its proof rests on them); later ones, which must differ from
+        # the earlier answers, get a bounded effort
+        limit = None if t == 0 else AREA_NODES
         areas = allocate(problem.differing(problem.rules.differ + tuple(a for a, _ in result.answers),
-                                           opt.min_difference) if result.answers else problem, assignment)
+                                           opt.min_difference) if result.answers else problem, assignment, limit)
         builder.exclude_assignment(assignment)
         if areas is None:
             continue  # outward rounding let through a placement the exact rules refuse

@@ -42,7 +42,7 @@ __all__ = ["WORK_PER_SECOND", "Found", "Search", "SearchResult"]
 #: their size).
 WORK_PER_SECOND = 8_000_000
 ITERATION_UNITS = 4_000
-RESCORE_UNITS = 1_500
+RESCORE_UNITS = 3_500
 PLAIN_UNITS = 1_000
 #: Entries the search re-scores exactly per iteration.
 EXACT_TRIES = 6
