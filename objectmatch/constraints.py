@@ -392,6 +392,9 @@ def _number(a: Any) -> bool:
 
 def _occupancy(building: Building, let: float, cons: Constraints) -> list[Violation]:
     lettable = building.lettable_area
+    if let <= 0:
+        return [Violation("the programme places no tenant", kind="occupancy",
+                          figures={"let": let, "lettable": lettable, "min_occupancy": cons.min_occupancy})]
     if let < cons.min_occupancy * lettable * (1 - SLACK):
         return [Violation(
             f"occupancy {let / lettable:.1%} ({let:,.0f} m² of {lettable:,.0f} m²) is below "

@@ -486,6 +486,16 @@ def test_infeasible_requests_name_the_constraint(cons: Constraints, named: str) 
     assert MatchResult.model_validate_json(result.model_dump_json()) == result
 
 
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_an_empty_building_is_no_programme(exact: bool) -> None:
+    # only leaving the building empty would keep every rule (one function may not take over 30%): that
+    # is no programme, so the request is infeasible, on both engines, and check() says why
+    cons = Constraints(min_occupancy=0.0, min_functions=0, max_function_share=0.3)
+    result = match(_kantoor(), _kantoor_pool()[:1], constraints=cons, k=1, time_limit=0.5, exact=exact)
+    assert result.status.code == "infeasible" and result.programmes == ()
+    assert check(_kantoor(), _kantoor_pool(), {}, constraints=cons) == ["the programme places no tenant"]
+
 # -- scenarios -------------------------------------------------------------------------------------------------
 
 

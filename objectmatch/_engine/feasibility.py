@@ -74,7 +74,7 @@ def programme_violations(problem: ArrayProblem, areas: IntArray) -> list[str]:
     rules = problem.rules
     on = areas > 0
     chosen = np.flatnonzero(on.any(axis=1))
-    out: list[str] = []
+    out: list[str] = [] if len(chosen) else ["no tenant placed"]
     if areas.sum() < rules.min_area:
         out.append(f"{int(areas.sum())} units let, below {rules.min_area}")
     if len(np.unique(problem.function[chosen])) < rules.min_functions:
