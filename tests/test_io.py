@@ -570,6 +570,8 @@ def test_suffix_argument_overrides_the_file_name(pool: list[Candidate], tmp_path
     assert read_candidates(tmp_path / "pool.dat", suffix=".PARQUET") == pool
     with pytest.raises(ValueError, match="known suffixes"):
         read_candidates(tmp_path / "pool.dat")
+    write_candidates(pool, tmp_path / "pool.dat", suffix=".xlsx")  # openpyxl alone refuses such a name
+    assert read_candidates(tmp_path / "pool.dat", suffix=".xlsx") == pool
 
 
 def test_table_layouts(pool: list[Candidate], tmp_path: Path) -> None:
