@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+import objectmatch.io
 from objectmatch import load_example
 from objectmatch.culture import (
     CARRIES,
@@ -28,7 +29,7 @@ from objectmatch.culture import (
     read_participation,
     write_participation,
 )
-from objectmatch.io import InputError
+from objectmatch.io import InputError, formats
 from objectmatch.vocabulary import fixed_identity_reason
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,7 +301,7 @@ def test_csv_comments_semicolons_and_bad_files(tmp_path: Path) -> None:
     text = '# a comment\n# another\nrespondent;role;wishes\nr1;resident;"green:1; food:0,5"\n'
     dutch.write_text(text, encoding="utf-8")
     assert read_participation(dutch).responses[0].wishes == {"green": 1.0, "food": 0.5}
-    with pytest.raises(ValueError, match=r"extension '\.txt'"):
+    with pytest.raises(ValueError, match=r"from its suffix '\.txt'; known suffixes for a participation round"):
         read_participation(tmp_path / "round.txt")
     broken = tmp_path / "broken.json"
     broken.write_text('{"respondent": "r1"}', encoding="utf-8")
@@ -313,6 +314,61 @@ def test_csv_comments_semicolons_and_bad_files(tmp_path: Path) -> None:
     listed.write_text(json.dumps([{"respondent": "a", "role": "visitor", "wishes": {"food": 0.5},
                                    "objections": ["nightlife"]}]), encoding="utf-8")
     assert read_participation(listed).responses[0].objections == {"nightlife": 1.0}
+
+
+@pytest.mark.parametrize("suffix", formats()["participation"])
+def test_io_round_trips_the_example_through_every_registered_suffix(tmp_path: Path, suffix: str) -> None:
+    p = example_participation()
+    path = tmp_path / f"round{suffix}"
+    objectmatch.io.write_participation(p, path)
+    assert objectmatch.io.read_participation(path) == p
+    assert read_participation(path) == p  # objectmatch.culture's reader is the same one
+    assert [f.name for f in tmp_path.iterdir()] == [path.name]  # written atomically: no temporary file left
+    other = tmp_path / "round.dat"
+    objectmatch.io.write_participation(p, other, suffix=suffix)
+    assert objectmatch.io.read_participation(other, suffix=suffix.upper()) == p
+    objectmatch.io.write_participation(Participation(), other, suffix=suffix)  # a round nobody answered yet
+    assert objectmatch.io.read_participation(other, suffix=suffix) == Participation()
+
+
+def test_io_registers_participation_as_one_more_kind() -> None:
+    assert formats()["participation"] == (".json", ".csv", ".tsv", ".parquet", ".xlsx")
+    assert formats()["participation"] == formats()["candidates"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda path: objectmatch.io.read_participation(path),
+    lambda path: objectmatch.io.write_participation(small(), path),
+    lambda path: read_participation(path),
+    lambda path: write_participation(small(), path),
+])
+def test_io_unknown_suffix_names_the_known_ones(tmp_path: Path, call: Any) -> None:
+    expected = (f"cannot tell the format of {str(tmp_path / 'round.xls')!r} from its suffix '.xls'; "
+                "known suffixes for a participation round: .json, .csv, .tsv, .parquet, .xlsx")
+    with pytest.raises(ValueError) as info:
+        call(tmp_path / "round.xls")
+    assert str(info.value) == expected and not isinstance(info.value, InputError)
+    assert not (tmp_path / "round.xls").exists()
+
+
+def test_culture_and_io_readers_agree(tmp_path: Path) -> None:
+    """The same round, the same settings, the same errors: every bad row at once, with its line in the file."""
+    path = tmp_path / "round.csv"
+    objectmatch.io.write_participation(small(), path)
+    for settings_ in ({}, {"min_count": 2, "saturation": 4.0}, {"roles": (*PARTICIPATION_ROLES, "student")}):
+        assert read_participation(path, **settings_) == objectmatch.io.read_participation(path, **settings_)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("# a comment, with a comma\n\nrespondent,role,wishes,age\nr1,astronaut,green:1,34\n"
+                   "r2,resident,food:x,51\nr3,resident,food\n", encoding="utf-8")
+    with pytest.raises(InputError) as via_io:
+        objectmatch.io.read_participation(bad)
+    with pytest.raises(InputError) as via_culture:
+        read_participation(bad)
+    assert via_io.value.errors == via_culture.value.errors and str(via_io.value) == str(via_culture.value)
+    found = {(e["row"], e["field"], e["line"]) for e in via_io.value.errors}
+    assert found == {(None, "age", None), (0, "role", 4), (1, "wishes", 5), (2, None, 6)}
+    assert str(via_io.value).startswith("4 errors in bad.csv:")
+    assert "fixed identity" in str(via_io.value) and "'food:x'" in str(via_io.value)
 
 
 # -- the bundled example --------------------------------------------------------------------------------
@@ -495,3 +551,4 @@ def test_adding_a_response_is_monotone(p: Participation, side: str, tags: list[s
     grown, old = getattr(after, side), getattr(before, side)
     assert set(old) <= set(grown)
     assert all(grown[t] >= old[t] for t in old)
+
