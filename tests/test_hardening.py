@@ -161,6 +161,9 @@ def test_3_dicts_for_models_and_numpy_numbers_are_kept_coercions() -> None:
     assert om.check(B.model_dump(), [c.model_dump() for c in POOL], placed, constraints=loose) == []
     as_dicts = om.score(B.model_dump(), POOL, placed, weights={"occupancy": np.int64(2)}, area_step=np.int64(1))
     assert as_dicts == om.score(B, POOL, placed, weights=om.Weights(occupancy=2))
+    programme = _profile_programme()
+    assert om.culture.swot(programme.model_dump(), B, POOL, constraints=loose) == om.culture.swot(
+        programme, B, POOL, constraints=Constraints(**loose))
     refused(lambda: om.match(B, POOL, k=2.0), "'k' parameter of match", "got 2.0")  # a float for an int, even 2.0
     refused(lambda: om.match(B, POOL, k=True), "'k'", "got True")
     refused(lambda: om.match(B, POOL, seed="1"), "'seed'", "got '1'")
