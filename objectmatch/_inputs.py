@@ -1,4 +1,4 @@
-"""The models a public function is given, checked by name: a building, a pool, placements.
+"""The models a public function is given, checked by name: a building, a pool, placements, a programme.
 
 Mappings are validated into models (a dict of a building's fields is a building), anything else
 is refused with the argument's name; placements are normalised (JSON's string levels, numpy's ints).
@@ -7,12 +7,15 @@ is refused with the argument's name; placements are normalised (JSON's string le
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from objectmatch._params import InvalidParameterError
 from objectmatch.models import Building, Candidate, check_unique_ids
 
-__all__ = ["as_building", "as_candidates", "as_placements"]
+if TYPE_CHECKING:  # pragma: no cover
+    from objectmatch.results import Programme
+
+__all__ = ["as_building", "as_candidates", "as_placements", "as_programme"]
 
 
 def as_building(building: Any, function: str) -> Building:
@@ -49,3 +52,17 @@ def as_placements(placements: Any, function: str) -> dict[str, dict[Any, Any]]:
         return normalise_placements(placements)
     except TypeError as exc:
         raise InvalidParameterError([f"The 'placements' parameter of {function}: {exc}"]) from None
+
+
+def as_programme(programme: Any, function: str) -> Programme:
+    """``programme`` as a :class:`~objectmatch.results.Programme` (a mapping is validated), else named."""
+    from objectmatch.results import Programme
+
+    if isinstance(programme, Programme):
+        return programme
+    if isinstance(programme, Mapping):
+        return Programme.model_validate(programme)
+    raise InvalidParameterError(
+        [f"The 'programme' parameter of {function} must be a Programme (e.g. result.best) or a dict of its "
+         f"fields; got {type(programme).__name__}"]
+    )

@@ -9,7 +9,8 @@ the way scikit-learn's parameter validation does: "The 'seed' parameter of match
 Coercions kept on purpose: numpy integers count as ints and numpy floats as floats (arrays hand
 them out everywhere); ints count as floats. Refused: ``True``/``False`` for a number (a bool is
 almost always a slip), strings for numbers (the CLI parses its own), floats for ints (``1.5`` and
-``2.0`` alike: a count is a count).
+``2.0`` alike: a count is a count). A model-valued option takes a dict of the model's fields, validated
+as that model. The user's side of this policy is docs/api.md, "Arguments and coercions".
 """
 
 from __future__ import annotations

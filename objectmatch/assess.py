@@ -51,13 +51,16 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from objectmatch._inputs import as_building
+from objectmatch._params import Int, param, validate
 from objectmatch._text import short_repr
 from objectmatch.location import AMENITY_IDENTITIES, TRANSIT_CATEGORIES
-from objectmatch.models import ENERGY_LABELS, Building, Floor
+from objectmatch.models import ENERGY_LABELS, MAX_AMENITY_COUNT, Building, Floor
 from objectmatch.vocabulary import ObjectmatchWarning, Vocabulary, active_vocabulary, normalise_tag
 
 __all__ = [
     "AMENITY_SYNONYMS",
+    "AssessOptions",
     "Assessment",
     "AssessmentCriteria",
     "CriterionResult",
@@ -448,6 +451,38 @@ def default_criteria() -> AssessmentCriteria:
     return load_criteria()
 
 
+class AssessOptions(BaseModel):
+    """The arguments the assessment's functions share, each checked by name (:func:`objectmatch._params.validate`).
+
+    A dict of the criteria's fields is validated as :class:`AssessmentCriteria` (as :func:`load_criteria`
+    does); a string for ``functions`` is refused (it would be read letter by letter).
+
+    Examples
+    --------
+    >>> from objectmatch._params import validate
+    >>> validate(AssessOptions, "potentials", {"functions": ("office",)}).functions
+    ['office']
+    >>> validate(AssessOptions, "potentials", {"functions": "office"})
+    Traceback (most recent call last):
+    ...
+    objectmatch._params.InvalidParameterError: The 'functions' parameter of potentials must be None or a list ...
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    functions: list[str] | None = param(None, "None or a list of function names (not one string)")
+    criteria: AssessmentCriteria | None = param(
+        None, "an AssessmentCriteria (see load_criteria), a dict of its fields, or None (the bundled tables)"
+    )
+    amenities: dict[str, Annotated[Int, Field(ge=0, le=MAX_AMENITY_COUNT)]] = param(
+        {}, f"a dict of amenity category -> count, an int in [0, {MAX_AMENITY_COUNT}]"
+    )
+
+
+def _criteria(criteria: AssessmentCriteria | None) -> AssessmentCriteria:
+    return criteria if criteria is not None else default_criteria()
+
+
 # -- results ------------------------------------------------------------------------------------
 class CriterionResult(BaseModel):
     """How one gradual criterion scored in one building.
@@ -586,7 +621,10 @@ def known_amenities(criteria: AssessmentCriteria | None = None) -> frozenset[str
     >>> {"supermarket", "doctors", "hotel", "tram_stop"} <= known_amenities()
     True
     """
-    crit = criteria if criteria is not None else default_criteria()
+    return _known(_criteria(validate(AssessOptions, "known_amenities", {"criteria": criteria}).criteria))
+
+
+def _known(crit: AssessmentCriteria) -> frozenset[str]:
     counted = {c for table in crit.functions.values() for spec in table.criteria for c in spec.categories}
     return frozenset(counted | set(_SYNONYMS.values()) | _KNOWN_UNSCORED | set(AMENITY_IDENTITIES)
                      | set(TRANSIT_CATEGORIES))
@@ -613,7 +651,12 @@ def normalise_amenities(
     >>> str(caught[0].message)[:60]
     "location amenity 'unicorn_stable' is not a category objectma"
     """
-    known = known_amenities(criteria)
+    opts = validate(AssessOptions, "normalise_amenities", {"amenities": amenities, "criteria": criteria})
+    return _normalise_amenities(opts.amenities, _criteria(opts.criteria), where)
+
+
+def _normalise_amenities(amenities: Mapping[str, int], crit: AssessmentCriteria, where: str) -> dict[str, int]:
+    known = _known(crit)
     out: dict[str, int] = {}
     unknown: list[str] = []
     for key, count in amenities.items():
@@ -875,15 +918,14 @@ def potential(building: Building, function: str, *, criteria: AssessmentCriteria
     >>> potential(b, "retail").vetoes[0][:48]
     'zoning does not permit retail and the municipali'
     """
-    if not isinstance(building, Building):
-        raise TypeError(f"building must be a Building, got {type(building).__name__}")
+    crit = _criteria(validate(AssessOptions, "potential", {"criteria": criteria}).criteria)
+    building = as_building(building, "potential")
     function = _check_function(function)
-    crit = criteria if criteria is not None else default_criteria()
     return _assess(building, function, crit, _building_amenities(building, crit))
 
 
 def _building_amenities(building: Building, crit: AssessmentCriteria) -> dict[str, int]:
-    return normalise_amenities(building.location.amenities, criteria=crit, where=f"building {building.id!r}:")
+    return _normalise_amenities(building.location.amenities, crit, f"building {building.id!r}:")
 
 
 def _vetoes(
@@ -962,9 +1004,16 @@ def assessments(
     >>> list(assessments(b))[:3]
     ['residential', 'assembly', 'healthcare']
     """
-    if not isinstance(building, Building):
-        raise TypeError(f"building must be a Building, got {type(building).__name__}")
-    names = _functions(functions)
+    return _assessments(building, functions, criteria, "assessments")
+
+
+def _assessments(
+    building: Building, functions: Iterable[str] | None, criteria: AssessmentCriteria | None, caller: str
+) -> dict[str, Assessment]:
+    """:func:`assessments` on behalf of ``caller`` (the public function the arguments were given to)."""
+    opts = validate(AssessOptions, caller, {"functions": functions, "criteria": criteria})
+    building, criteria = as_building(building, caller), opts.criteria
+    names = _functions(opts.functions)
     key = (id(building), id(criteria), tuple(names), id(active_vocabulary()))
     with _RECENT_LOCK:
         hit = _RECENT.get(key)
@@ -972,7 +1021,7 @@ def assessments(
     # the cache entry keeps its id from being reused while the entry lives.
     if hit is not None and hit[0] is building and hit[1] is criteria:
         return dict(hit[2])
-    crit = criteria if criteria is not None else default_criteria()
+    crit = _criteria(criteria)
     amenities = _building_amenities(building, crit)  # warns once for the building, not once per function
     result = {f: _assess(building, f, crit, amenities) for f in names}
     with _RECENT_LOCK:  # threads share the cache: evicting and inserting must not interleave
@@ -1009,7 +1058,7 @@ def profile(
     (10, 'not suitable', 'suitable')
     """
     rows = []
-    for function, a in assessments(building, functions=functions, criteria=criteria).items():
+    for function, a in _assessments(building, functions, criteria, "profile").items():
         rows.append(
             {
                 "function": function,
@@ -1046,7 +1095,7 @@ def excluded_functions(
     """
     return {
         f: "; ".join(a.vetoes)
-        for f, a in assessments(building, functions=functions, criteria=criteria).items()
+        for f, a in _assessments(building, functions, criteria, "excluded_functions").items()
         if a.vetoes
     }
 
@@ -1066,4 +1115,4 @@ def potentials(
     >>> p["retail"], 0 < p["office"] <= 1
     (0.0, True)
     """
-    return {f: a.potential for f, a in assessments(building, functions=functions, criteria=criteria).items()}
+    return {f: a.potential for f, a in _assessments(building, functions, criteria, "potentials").items()}

@@ -136,7 +136,7 @@ def _common_options(parser: argparse.ArgumentParser, default_format: str = "tabl
                         "enter the score; adds positioning, SWOT and outreach to the report")
     parser.add_argument("--participation", metavar="FILE",
                         help="a participation round (.csv, .tsv, .xlsx, .parquet or .json, as "
-                        "objectmatch.culture.read_participation reads): the support and objection terms, and the "
+                        "objectmatch.io.read_participation reads): the support and objection terms, and the "
                         "report's section on what the neighbourhood asked for")
     parser.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
                         help="seconds of work per match (default: objectmatch.match's, from the pool's size)")
@@ -351,7 +351,7 @@ def _read_profile(name: str | None) -> NeighbourhoodProfile | None:
 def _read_participation(name: str | None) -> Participation | None:
     if not name:
         return None
-    from objectmatch.culture import read_participation
+    from objectmatch.io import read_participation
 
     path = Path(name)
     with _reading(path, "participation"):

@@ -523,8 +523,9 @@ _AMENITY_MEANS: dict[str, float] = {
 }
 
 
-def _building(rng: np.random.Generator, floors: int, building_id: str) -> Building:
-    place = _PLACES[int(rng.integers(len(_PLACES)))]
+def _floor_list(rng: np.random.Generator, floors: int, place: _Place) -> tuple[list[dict[str, Any]], float]:
+    """The floors and the asking rent: a plate drawn once and varied per floor; a higher, stronger, dearer
+    ground floor; perhaps a former archive floor and a set-back top floor."""
     plate = float(rng.uniform(450, 1500))
     depth = round(float(rng.uniform(12.0, 20.0)), 1)
     grid = float(rng.choice([5.4, 7.2, 7.8, 8.1]))
@@ -547,7 +548,7 @@ def _building(rng: np.random.Generator, floors: int, building_id: str) -> Buildi
         areas[-1] = max(400.0, float(_round_to(np.array(areas[-1] * 0.85), 10.0)))
         heights[-1] = min(3.3, float(heights[-1]) + 0.2)
         floor_rent[-1] = float(_round_to(np.array(rent * rng.uniform(1.03, 1.1)), 5.0))
-    floor_list = [
+    return [
         {
             "level": lvl,
             "area": int(areas[lvl]),
@@ -560,8 +561,11 @@ def _building(rng: np.random.Generator, floors: int, building_id: str) -> Buildi
             "column_grid": grid,
         }
         for lvl in range(floors)
-    ]
+    ], rent
 
+
+def _zoning(rng: np.random.Generator) -> tuple[list[str], list[str]]:
+    """Permitted functions (office and at least four others) and prospective ones."""
     others = list(_PERMIT_P)
     chance = np.array([_PERMIT_P[f] for f in others])
     permitted = rng.random(len(others)) < chance
@@ -571,7 +575,13 @@ def _building(rng: np.random.Generator, floors: int, building_id: str) -> Buildi
             if permitted.sum() >= 4:
                 break
     prospective = ~permitted & (rng.random(len(others)) < 0.35)
+    return (["office", *(f for f, ok in zip(others, permitted, strict=True) if ok)],
+            [f for f, ok in zip(others, prospective, strict=True) if ok])
 
+
+def _dna_and_label(rng: np.random.Generator, place: _Place) -> tuple[dict[str, float], int, str]:
+    """The neighbourhood's DNA (the place's, varied, and a few more identities), the construction year
+    and an energy label that older offices more often have worse."""
     dna = {tag: round(float(w * rng.uniform(0.8, 1.1)), 2) for tag, w in place.dna.items()}
     extra = rng.choice(len(DEFAULT_IDENTITIES), size=int(rng.integers(2, 5)), replace=False)
     for i in extra.tolist():
@@ -585,14 +595,21 @@ def _building(rng: np.random.Generator, floors: int, building_id: str) -> Buildi
     label_p = np.array([0.08, 0.17, 0.45, 0.12, 0.08, 0.05, 0.05])
     label_p = label_p * np.exp(np.linspace(1.0, -1.0, len(_LABELS)) * (2 * shift - 1))
     label = _LABELS[int(rng.choice(len(_LABELS), p=label_p / label_p.sum()))]
+    return dna, year, label
 
+
+def _building(rng: np.random.Generator, floors: int, building_id: str) -> Building:
+    place = _PLACES[int(rng.integers(len(_PLACES)))]
+    floor_list, rent = _floor_list(rng, floors, place)
+    permitted, prospective = _zoning(rng)
+    dna, year, label = _dna_and_label(rng, place)
     street = _STREETS[int(rng.integers(len(_STREETS)))]
     data = {
         "id": building_id,
         "name": f"{street} {int(rng.integers(1, 250))}, {place.city} {place.neighbourhood}",
         "floors": floor_list,
-        "permitted_functions": ["office", *(f for f, ok in zip(others, permitted, strict=True) if ok)],
-        "prospective_functions": [f for f, ok in zip(others, prospective, strict=True) if ok],
+        "permitted_functions": permitted,
+        "prospective_functions": prospective,
         "asking_rent": rent,
         "construction_year": year,
         "energy_label": label,

@@ -21,12 +21,14 @@ amenities with :func:`estimate_dna` and :data:`AMENITY_IDENTITIES`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
+from objectmatch._params import Real, param, validate
 from objectmatch.models import MAX_TRANSIT_DISTANCE, Building, Location
 from objectmatch.vocabulary import active_vocabulary, normalise_tag
 
@@ -34,6 +36,7 @@ __all__ = [
     "AMENITY_IDENTITIES",
     "EARTH_RADIUS_M",
     "TRANSIT_CATEGORIES",
+    "DnaOptions",
     "amenity_counts",
     "estimate_dna",
     "haversine",
@@ -315,6 +318,27 @@ def nearest_transit(
     return out
 
 
+class DnaOptions(BaseModel):
+    """The arguments of :func:`estimate_dna`, each checked by name (:func:`objectmatch._params.validate`).
+
+    Examples
+    --------
+    >>> estimate_dna({"park": -1})
+    Traceback (most recent call last):
+    ...
+    objectmatch._params.InvalidParameterError: The 'amenities' parameter of estimate_dna must be a dict ...
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amenities: dict[str, Annotated[Real, Field(ge=0, allow_inf_nan=False)]] = param(
+        {}, "a dict of amenity category -> count, a finite number >= 0"
+    )
+    identities: dict[str, dict[str, Real]] | None = param(
+        None, "None or a dict of amenity category -> {identity: weight}"
+    )
+
+
 def estimate_dna(amenities: Mapping[str, int], *, identities: Mapping[str, Mapping[str, float]] | None = None
                  ) -> dict[str, float]:
     """Estimate a neighbourhood DNA (identity -> strength in [0, 1]) from amenity counts.
@@ -331,12 +355,14 @@ def estimate_dna(amenities: Mapping[str, int], *, identities: Mapping[str, Mappi
     >>> estimate_dna({"bus_stop": 4})
     {}
     """
-    mapping = AMENITY_IDENTITIES if identities is None else identities
+    opts = validate(DnaOptions, "estimate_dna", {"amenities": amenities, "identities": identities})
+    return _estimate_dna(opts.amenities, AMENITY_IDENTITIES if opts.identities is None else opts.identities)
+
+
+def _estimate_dna(amenities: Mapping[str, float], mapping: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
     allowed = set(active_vocabulary().identities)
     totals: dict[str, float] = {}
     for category, count in amenities.items():
-        if isinstance(count, bool) or not isinstance(count, int | float | np.integer | np.floating) or count < 0:
-            raise ValueError(f"amenities[{category!r}] = {count!r} is not a count >= 0")
         for identity, weight in mapping.get(normalise_tag(category), {}).items():
             if identity in allowed and count > 0 and weight > 0:
                 totals[identity] = totals.get(identity, 0.0) + float(count) * float(weight)
@@ -361,7 +387,7 @@ def _filled(loc: Location, amenities: dict[str, int], transit: float, fill_dna: 
     data["amenities"] = amenities
     data["transit_distance"] = min(float(transit), MAX_TRANSIT_DISTANCE) if np.isfinite(transit) else None
     if fill_dna and not loc.dna:
-        data["dna"] = estimate_dna(amenities)
+        data["dna"] = _estimate_dna(amenities, AMENITY_IDENTITIES)
     return Location.model_validate(data)
 
 

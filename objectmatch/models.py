@@ -41,6 +41,7 @@ from objectmatch.vocabulary import (
 
 __all__ = [
     "ENERGY_LABELS",
+    "MAX_AMENITY_COUNT",
     "MAX_AREA",
     "MAX_TRANSIT_DISTANCE",
     "Building",
@@ -63,6 +64,8 @@ ENERGY_LABELS: tuple[str, ...] = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "
 MAX_AREA = 1_000_000
 #: Largest walking distance to transit, m: beyond 100 km there is no transit to speak of.
 MAX_TRANSIT_DISTANCE = 100_000.0
+#: Largest count of one amenity category within walking distance.
+MAX_AMENITY_COUNT = 100_000
 
 Weight = Annotated[float, Field(ge=0.0, le=1.0)]
 #: tag -> weight in [0, 1], read-only
@@ -235,7 +238,7 @@ class Location(_Model):
     lon: float = Field(ge=-180, le=180)
     neighbourhood: str = Field(min_length=1, description="neighbourhood name or CBS code")
     dna: TagWeights = Field(default_factory=FrozenDict, description="present identities -> strength in [0, 1]")
-    amenities: ReadOnlyMapping[str, Annotated[int, Field(ge=0, le=100_000)]] = Field(
+    amenities: ReadOnlyMapping[str, Annotated[int, Field(ge=0, le=MAX_AMENITY_COUNT)]] = Field(
         default_factory=FrozenDict, description="amenity category -> count within walking distance"
     )
     transit_distance: float | None = Field(

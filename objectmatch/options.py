@@ -6,7 +6,9 @@ profile or identity network, a participation round, the assessment, the area gri
 time, seed). :func:`objectmatch.match` and friends take them as keyword arguments, validate them
 here (:func:`objectmatch._params.validate`: every bad argument named at once, with its constraint
 and value) and store them in ``result.options``, so ``result.score(p)`` and ``result.check(p)``
-reproduce the solver's verdict with no arguments.
+reproduce the solver's verdict with no arguments. :class:`PairwiseOptions` are the options of
+:func:`objectmatch.pairwise_scores`: the same weights and score model, an identity kernel and the
+memory limit ``max_bytes``.
 """
 
 from __future__ import annotations
@@ -24,12 +26,17 @@ from objectmatch.culture.network import IdentityNetwork
 from objectmatch.culture.participation import Participation
 from objectmatch.culture.profile import NeighbourhoodProfile
 
-__all__ = ["MatchOptions", "MatchParams", "ScoringOptions", "ScoringParams"]
+__all__ = [
+    "PAIRWISE_MAX_BYTES", "MatchOptions", "MatchParams", "PairwiseOptions", "ScoreData", "ScoringOptions",
+    "ScoringParams",
+]
 
 #: The largest seed: CP-SAT and numpy both take 32-bit seeds.
 MAX_SEED = 2**32 - 1
 #: The longest time limit, seconds (a day).
 MAX_TIME = 86_400.0
+#: The most memory ``pairwise_scores`` may need before it refuses a pool up front, bytes (4 GiB).
+PAIRWISE_MAX_BYTES = 4 * 2**30
 
 
 def _network_to_data(network: IdentityNetwork | None) -> dict[str, Any] | None:
@@ -47,31 +54,86 @@ def _network_to_data(network: IdentityNetwork | None) -> dict[str, Any] | None:
     }
 
 
+#: The keys of an identity network's data (what ``result.options`` serialises it as).
+NETWORK_KEYS = ("identities", "carriers", "rows", "cols", "data", "scale", "indirect")
+
+
 def _network_from_data(value: Any) -> Any:
     if isinstance(value, Mapping):
+        missing = [key for key in NETWORK_KEYS if key not in value]
+        if missing:
+            raise ValueError(f"a network's data needs the keys {', '.join(NETWORK_KEYS)}; missing {', '.join(missing)}")
         from scipy import sparse
 
-        shape = (len(value["carriers"]), len(value["identities"]))
-        incidence = sparse.coo_array((value["data"], (value["rows"], value["cols"])), shape=shape).tocsr()
-        return IdentityNetwork(
-            value["identities"], incidence, carriers=value["carriers"], scale=value["scale"],
-            indirect=value["indirect"],
-        )
+        try:
+            shape = (len(value["carriers"]), len(value["identities"]))
+            incidence = sparse.coo_array((value["data"], (value["rows"], value["cols"])), shape=shape).tocsr()
+            return IdentityNetwork(
+                value["identities"], incidence, carriers=value["carriers"], scale=value["scale"],
+                indirect=value["indirect"],
+            )
+        except (TypeError, ValueError, IndexError) as exc:
+            raise ValueError(f"a network's data does not build a network: {exc}") from None
     if value is not None and not isinstance(value, IdentityNetwork):
         raise ValueError(f"expected an IdentityNetwork, got {type(value).__name__}")
     return value
 
 
+def _kernel(value: Any) -> Any:
+    """An identity network (or its data), any object with a ``matrix(identities)`` method, or None."""
+    if value is not None and callable(getattr(value, "matrix", None)):
+        return value
+    return _network_from_data(value)
+
+
 Network = Annotated[Any, PlainSerializer(_network_to_data, when_used="always")]
 
 
-class ScoringOptions(BaseModel):
-    """What a programme's score depends on besides the building, the pool and the placements."""
+class ScoreData(BaseModel):
+    """The weights and the formulas' data: what every scoring call takes (a dict of either is validated).
+
+    Examples
+    --------
+    >>> ScoreData.model_validate({"weights": {"conflict": 5}}).weights.conflict
+    5.0
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     weights: Weights = param(Weights(), "a Weights (or a dict of weights, each in [0, 1000])")
-    score_model: ScoreModel = param(ScoreModel(), "a ScoreModel (the data the score's formulas read)")
+    score_model: ScoreModel = param(ScoreModel(), "a ScoreModel (or a dict of its fields: the data the formulas read)")
+
+
+class PairwiseOptions(ScoreData):
+    """The options of :func:`objectmatch.pairwise_scores` and :func:`objectmatch.scoring.pairwise_components`.
+
+    Examples
+    --------
+    >>> from objectmatch._params import validate
+    >>> validate(PairwiseOptions, "pairwise_scores", {"max_bytes": 0})
+    Traceback (most recent call last):
+    ...
+    objectmatch._params.InvalidParameterError: The 'max_bytes' parameter of pairwise_scores must be an int >= 1 ...
+    """
+
+    network: Any = param(
+        None, "an IdentityNetwork, an object with a matrix(identities) method, or None",
+        "the identity network that draws related identities together",
+    )
+    max_bytes: Int = param(
+        PAIRWISE_MAX_BYTES, "an int >= 1 (bytes)", "refuse up front a pool whose n x n work would need more memory",
+        ge=1,
+    )
+
+    @field_validator("network", mode="before")
+    @classmethod
+    def _network(cls, value: Any) -> Any:
+        return _kernel(value)
+
+
+class ScoringOptions(ScoreData):
+    """What a programme's score depends on besides the building, the pool and the placements."""
+
     profile: NeighbourhoodProfile | None = param(
         None, "a NeighbourhoodProfile or None", "the place: its DNA and identity network enter the score"
     )
@@ -130,7 +192,7 @@ class ScoringParams(TypedDict, total=False):
     """Keyword arguments of ``score`` (see :class:`ScoringOptions`)."""
 
     weights: Weights | Mapping[str, float]
-    score_model: ScoreModel
+    score_model: ScoreModel | Mapping[str, Any]
     profile: NeighbourhoodProfile | None
     network: IdentityNetwork | None
     participation: Participation | None

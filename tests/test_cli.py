@@ -152,6 +152,34 @@ def test_participation_and_profile_files_reach_the_match_and_the_report(tmp_path
     assert str(bad) in proc.stderr and "astronaut" in proc.stderr
 
 
+def test_scenarios_reads_a_participation_round_into_every_lead(tmp_path: Path) -> None:
+    from objectmatch import ScenarioSet, score
+    from objectmatch.culture import example_participation
+    from objectmatch.io import write_participation
+
+    voice = example_participation()
+    responses = tmp_path / "responses.xlsx"  # any suffix the I/O registry reads
+    write_participation(voice, responses)
+    proc = run("scenarios", BUILDING, CANDIDATES, "--leads", "office", "--participation", responses,
+               "--time-limit", "1", "--format", "json")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    programme = ScenarioSet.model_validate_json(proc.stdout)[0].programme
+    assert programme is not None and programme.breakdown.components["support"] > 0
+    building, pool = load_example()
+    again = score(building, pool, programme.placements, participation=voice)  # the round the file holds
+    assert programme.breakdown.components["support"] == pytest.approx(again.components["support"], abs=1e-12)
+    assert programme.breakdown.components["objection"] == pytest.approx(again.components["objection"], abs=1e-12)
+    proc = run("scenarios", BUILDING, CANDIDATES, "--leads", "office", "--time-limit", "1", "--format", "json")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    silent = ScenarioSet.model_validate_json(proc.stdout)[0].programme
+    assert silent is not None and silent.breakdown.components["support"] == 0
+    bad = tmp_path / "responses.xls"
+    bad.write_bytes(responses.read_bytes())
+    proc = run("scenarios", BUILDING, CANDIDATES, "--leads", "office", "--participation", bad)
+    assert proc.returncode == EXIT_INPUT and "Traceback" not in proc.stderr
+    assert "known suffixes for a participation round: .json, .csv, .tsv, .parquet, .xlsx" in proc.stderr
+
+
 def test_match_options_are_checked_by_match(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rank", str(BUILDING), str(CANDIDATES), "--seed", "-1"]) == EXIT_INPUT
     err = capsys.readouterr().err

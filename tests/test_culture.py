@@ -538,7 +538,9 @@ def test_outreach_rules_and_keywords() -> None:
     with pytest.raises(ValueError, match=r"OutreachRules\.top"):
         OutreachRules(top=True)
     with pytest.raises(TypeError, match="constraints must be a Constraints"):
-        outreach(programme(), parkhuis(), parkwijk(), pool(), constraints={"max_discount": 0.5})  # type: ignore[arg-type]
+        outreach(programme(), parkhuis(), parkwijk(), pool(), constraints="strict")  # type: ignore[arg-type]
+    as_dict = outreach(programme(), parkhuis(), parkwijk(), pool(), constraints={"max_discount": 0.5})  # type: ignore[arg-type]
+    assert as_dict == outreach(programme(), parkhuis(), parkwijk(), pool(), constraints=Constraints(max_discount=0.5))
     with pytest.raises(TypeError, match="assess must be True or False"):
         swot(programme(), parkhuis(), pool(), parkwijk(), assess="no")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="network must be an IdentityNetwork"):

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 
 from objectmatch import Building, Candidate, Vocabulary, use_vocabulary
+from objectmatch.culture import Participation
 from objectmatch.io import (
     InputError,
     InputWarning,
@@ -32,11 +33,13 @@ from objectmatch.io import (
     read_buildings,
     read_candidates,
     read_frame,
+    read_participation,
     read_result,
     write_building,
     write_buildings,
     write_candidates,
     write_frame,
+    write_participation,
     write_result,
 )
 from objectmatch.schedule import flat, opening_hours
@@ -550,12 +553,14 @@ def test_formats_lists_every_suffix_per_kind() -> None:
     found = formats()
     assert found["candidates"] == found["buildings"] == found["result"] == (".json", *TABLE_SUFFIXES)
     assert found["table"] == TABLE_SUFFIXES
+    assert found["participation"] == (".json", *TABLE_SUFFIXES)
 
 
 @pytest.mark.parametrize("call", [
     lambda path: read_candidates(path), lambda path: write_candidates([], path),
     lambda path: read_building(path), lambda path: read_buildings(path),
     lambda path: read_result(path), lambda path: read_frame(path), lambda path: write_frame(pd.DataFrame(), path),
+    lambda path: read_participation(path), lambda path: write_participation(Participation(), path),
 ])
 def test_an_unknown_suffix_names_the_known_ones(call: Any, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"from its suffix '\.xls'; known suffixes for .*: .*\.csv.*\.xlsx") as info:
@@ -570,6 +575,8 @@ def test_suffix_argument_overrides_the_file_name(pool: list[Candidate], tmp_path
     assert read_candidates(tmp_path / "pool.dat", suffix=".PARQUET") == pool
     with pytest.raises(ValueError, match="known suffixes"):
         read_candidates(tmp_path / "pool.dat")
+    write_candidates(pool, tmp_path / "pool.dat", suffix=".xlsx")  # openpyxl alone refuses such a name
+    assert read_candidates(tmp_path / "pool.dat", suffix=".xlsx") == pool
 
 
 def test_table_layouts(pool: list[Candidate], tmp_path: Path) -> None:

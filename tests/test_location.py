@@ -202,5 +202,5 @@ def test_estimate_dna_hand_example_and_bad_counts() -> None:
     assert estimate_dna({"park": 2, "cafe": 1}) == {
         "green": 1.0, "food": 0.4, "wellbeing": 0.4, "play": 0.3, "hospitality": 0.25, "community": 0.15,
     }
-    with pytest.raises(ValueError, match="not a count"):
+    with pytest.raises(ValueError, match=r"'amenities' parameter of estimate_dna .* got \{'park': -1\}"):
         estimate_dna({"park": -1})

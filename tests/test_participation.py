@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+import objectmatch as om
+import objectmatch.io
 from objectmatch import load_example
 from objectmatch.culture import (
     CARRIES,
@@ -28,7 +30,7 @@ from objectmatch.culture import (
     read_participation,
     write_participation,
 )
-from objectmatch.io import InputError
+from objectmatch.io import InputError, formats
 from objectmatch.vocabulary import fixed_identity_reason
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,7 +302,7 @@ def test_csv_comments_semicolons_and_bad_files(tmp_path: Path) -> None:
     text = '# a comment\n# another\nrespondent;role;wishes\nr1;resident;"green:1; food:0,5"\n'
     dutch.write_text(text, encoding="utf-8")
     assert read_participation(dutch).responses[0].wishes == {"green": 1.0, "food": 0.5}
-    with pytest.raises(ValueError, match=r"extension '\.txt'"):
+    with pytest.raises(ValueError, match=r"from its suffix '\.txt'; known suffixes for a participation round"):
         read_participation(tmp_path / "round.txt")
     broken = tmp_path / "broken.json"
     broken.write_text('{"respondent": "r1"}', encoding="utf-8")
@@ -313,6 +315,61 @@ def test_csv_comments_semicolons_and_bad_files(tmp_path: Path) -> None:
     listed.write_text(json.dumps([{"respondent": "a", "role": "visitor", "wishes": {"food": 0.5},
                                    "objections": ["nightlife"]}]), encoding="utf-8")
     assert read_participation(listed).responses[0].objections == {"nightlife": 1.0}
+
+
+@pytest.mark.parametrize("suffix", formats()["participation"])
+def test_io_round_trips_the_example_through_every_registered_suffix(tmp_path: Path, suffix: str) -> None:
+    p = example_participation()
+    path = tmp_path / f"round{suffix}"
+    objectmatch.io.write_participation(p, path)
+    assert objectmatch.io.read_participation(path) == p
+    assert read_participation(path) == p  # objectmatch.culture's reader is the same one
+    assert [f.name for f in tmp_path.iterdir()] == [path.name]  # written atomically: no temporary file left
+    other = tmp_path / "round.dat"
+    objectmatch.io.write_participation(p, other, suffix=suffix)
+    assert objectmatch.io.read_participation(other, suffix=suffix.upper()) == p
+    objectmatch.io.write_participation(Participation(), other, suffix=suffix)  # a round nobody answered yet
+    assert objectmatch.io.read_participation(other, suffix=suffix) == Participation()
+
+
+def test_io_registers_participation_as_one_more_kind() -> None:
+    assert formats()["participation"] == (".json", ".csv", ".tsv", ".parquet", ".xlsx")
+    assert formats()["participation"] == formats()["candidates"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda path: objectmatch.io.read_participation(path),
+    lambda path: objectmatch.io.write_participation(small(), path),
+    lambda path: read_participation(path),
+    lambda path: write_participation(small(), path),
+])
+def test_io_unknown_suffix_names_the_known_ones(tmp_path: Path, call: Any) -> None:
+    expected = (f"cannot tell the format of {str(tmp_path / 'round.xls')!r} from its suffix '.xls'; "
+                "known suffixes for a participation round: .json, .csv, .tsv, .parquet, .xlsx")
+    with pytest.raises(ValueError) as info:
+        call(tmp_path / "round.xls")
+    assert str(info.value) == expected and not isinstance(info.value, InputError)
+    assert not (tmp_path / "round.xls").exists()
+
+
+def test_culture_and_io_readers_agree(tmp_path: Path) -> None:
+    """The same round, the same settings, the same errors: every bad row at once, with its line in the file."""
+    path = tmp_path / "round.csv"
+    objectmatch.io.write_participation(small(), path)
+    for settings_ in ({}, {"min_count": 2, "saturation": 4.0}, {"roles": (*PARTICIPATION_ROLES, "student")}):
+        assert read_participation(path, **settings_) == objectmatch.io.read_participation(path, **settings_)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("# a comment, with a comma\n\nrespondent,role,wishes,age\nr1,astronaut,green:1,34\n"
+                   "r2,resident,food:x,51\nr3,resident,food\n", encoding="utf-8")
+    with pytest.raises(InputError) as via_io:
+        objectmatch.io.read_participation(bad)
+    with pytest.raises(InputError) as via_culture:
+        read_participation(bad)
+    assert via_io.value.errors == via_culture.value.errors and str(via_io.value) == str(via_culture.value)
+    found = {(e["row"], e["field"], e["line"]) for e in via_io.value.errors}
+    assert found == {(None, "age", None), (0, "role", 4), (1, "wishes", 5), (2, None, 6)}
+    assert str(via_io.value).startswith("4 errors in bad.csv:")
+    assert "fixed identity" in str(via_io.value) and "'food:x'" in str(via_io.value)
 
 
 # -- the bundled example --------------------------------------------------------------------------------
@@ -402,12 +459,14 @@ weights = st.floats(0.0, 1.0, allow_nan=False)
 
 
 @st.composite
-def response_rows(draw: st.DrawFn, prefix: str = "r", max_size: int = 30) -> list[dict[str, Any]]:
+def response_rows(
+    draw: st.DrawFn, prefix: str = "r", max_size: int = 30, tags: tuple[str, ...] = TAGS
+) -> list[dict[str, Any]]:
     n = draw(st.integers(0, max_size))
     rows: list[dict[str, Any]] = []
     for i in range(n):
-        wished = draw(st.lists(st.sampled_from(TAGS), unique=True, max_size=3))
-        objected = draw(st.lists(st.sampled_from([t for t in TAGS if t not in wished]), unique=True, max_size=2))
+        wished = draw(st.lists(st.sampled_from(tags), unique=True, max_size=3))
+        objected = draw(st.lists(st.sampled_from([t for t in tags if t not in wished]), unique=True, max_size=2))
         helps = draw(st.none() | st.sampled_from(ACTIVITIES))
         rows.append(
             {
@@ -495,3 +554,76 @@ def test_adding_a_response_is_monotone(p: Participation, side: str, tags: list[s
     grown, old = getattr(after, side), getattr(before, side)
     assert set(old) <= set(grown)
     assert all(grown[t] >= old[t] for t in old)
+
+
+# -- the score: one more response moves it only its own way ----------------------------------------------
+
+
+def _as_tags(texts: set[str]) -> list[str]:
+    """The texts as a respondent's tags, sorted; those that describe a group of people left out."""
+    tags = set()
+    for text in texts:
+        try:
+            tags |= set(ParticipationResponse(respondent="x", role="resident", wishes=[text]).wishes)
+        except ValidationError:
+            continue
+    return sorted(tags)
+
+
+@pytest.fixture(scope="module")
+def programme() -> tuple[Any, list[Any], dict[str, dict[int, float]], dict[str, tuple[str, ...]]]:
+    """A programme ``check`` accepts on the bundled example, and the tags its tenants carry: for a wish
+    anything the score's match matrix says some tenant carries, for an objection their functions
+    and activities."""
+    building, pool = load_example()
+    result = om.match(building, pool, k=1, time_limit=1.0, seed=0)
+    assert result.best is not None
+    placements = {cid: dict(floors) for cid, floors in result.best.placements.items()}
+    assert om.check(building, pool, placements) == []
+    tenants = [c for c in pool if c.id in placements]
+    named = _as_tags({t for c in tenants for t in (*c.identities, *c.offers, *c.needs, c.function, c.activity)})
+    matrix = ParticipationStrengths(wish=dict.fromkeys(named, 0.5)).match_matrix(tenants, "wish")
+    wished = tuple(t for j, t in enumerate(named) if matrix[:, j].max() > 0)
+    objected = tuple(_as_tags({c.function for c in tenants} | {c.activity for c in tenants}))
+    assert {"food", "office", "cafe"} <= set(wished) and {"office", "cafe"} <= set(objected)
+    return building, pool, placements, {"wish": wished, "objection": objected}
+
+
+@settings(max_examples=30, deadline=None)
+@given(side=st.sampled_from(["wish", "objection"]), data=st.data())
+def test_one_more_response_moves_the_score_only_its_own_way(
+    programme: tuple[Any, list[Any], dict[str, dict[int, float]], dict[str, tuple[str, ...]]], side: str,
+    data: st.DataObject,
+) -> None:
+    """A wish for what the tenants carry never lowers the total; an objection to what the programme
+    holds never raises it. Same programme, same (default) weights; only the ``support`` (or
+    ``objection``) component may move."""
+    building, pool, placements, carried = programme
+    tags = tuple(sorted({*carried["wish"], *carried["objection"], *TAGS}))
+    base = Participation(responses=data.draw(response_rows(max_size=20, tags=tags)),
+                         min_count=data.draw(st.integers(1, 6)), saturation=data.draw(st.floats(0.5, 20.0)))
+    tag, weight = data.draw(st.sampled_from(carried[side])), data.draw(weights)
+    field = "wishes" if side == "wish" else "objections"
+    response = ParticipationResponse(respondent="new", role=data.draw(st.sampled_from(PARTICIPATION_ROLES)),
+                                     **{field: {tag: weight}})
+    added = Participation(responses=(*base.responses, response), min_count=base.min_count,
+                          saturation=base.saturation)
+    before = om.score(building, pool, placements, participation=base)
+    after = om.score(building, pool, placements, participation=added)
+    moved = "support" if side == "wish" else "objection"
+    assert {k: v for k, v in after.components.items() if k != moved} == {
+        k: v for k, v in before.components.items() if k != moved}
+    assert after.components[moved] >= before.components[moved]
+    assert (after.total >= before.total) if side == "wish" else (after.total <= before.total)
+
+
+def test_one_response_moves_the_score_when_it_is_enough(
+    programme: tuple[Any, list[Any], dict[str, dict[int, float]], dict[str, tuple[str, ...]]],
+) -> None:
+    """The property above is not empty: with ``min_count=1`` one response is reported, and moves the total."""
+    building, pool, placements, _ = programme
+    silent = om.score(building, pool, placements, participation=Participation(min_count=1))
+    for field, tag in (("wishes", "food"), ("objections", "office")):
+        one = Participation(responses=[{"respondent": "r1", "role": "resident", field: {tag: 1.0}}], min_count=1)
+        voiced = om.score(building, pool, placements, participation=one)
+        assert (voiced.total > silent.total) if field == "wishes" else (voiced.total < silent.total)

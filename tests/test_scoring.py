@@ -409,7 +409,7 @@ def doc_blocks() -> list[tuple[str, str | None]]:
 
 def test_every_python_block_of_the_scoring_docs_runs_and_prints_what_it_shows() -> None:
     blocks = doc_blocks()
-    assert len(blocks) == 4 and all(shown is not None for _, shown in blocks)
+    assert len(blocks) == 5 and all(shown is not None for _, shown in blocks)
     namespace: dict[str, Any] = {}
     for code, shown in blocks:
         out = io.StringIO()

@@ -34,6 +34,7 @@ from objectmatch import (
     check,
     match,
     scenarios,
+    testing,
 )
 from objectmatch.assess import excluded_functions
 from objectmatch.constraints import DEFAULT_EXCLUSIVE, min_part
@@ -41,6 +42,7 @@ from objectmatch.culture import example_profile
 from objectmatch.datasets import generate_building, generate_pool
 from objectmatch.scoring import ScoreModel
 from objectmatch.strategies import candidates
+from objectmatch.vocabulary import is_meeting_place
 
 SOLVES = settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 TOL = 1e-9
@@ -221,6 +223,61 @@ def test_example_with_profile_weights_and_no_assessment(example: tuple[Building,
     # the options matter: re-scored with the defaults, the same programme scores differently
     assert om.score(*example, best.placements).total != best.score
 
+
+
+def test_example_with_the_places_network_non_default_weights_and_no_assessment(
+    example: tuple[Building, list[Candidate]],
+) -> None:
+    # the call, literally: network=, weights=, assess=False; the result reproduces its verdicts
+    network = example_profile().network()
+    weights = Weights(shared_identity=4, complementarity=6, conflict=10, rent=1.5)
+    result = match(*example, network=network, weights=weights, assess=False, time_limit=1, k=3)
+    assert result.options.network == network and result.options.assess is False
+    assert_valid_result(result)
+    testing.assert_valid_result(result)
+    for p in result.programmes:
+        assert result.check(p) == [] and result.score(p).total == p.score
+    best = result.best
+    assert best is not None and om.score(*example, best.placements).total != best.score
+
+
+def test_the_examples_best_programme_is_one_a_practitioner_would_draw(example_result: MatchResult) -> None:
+    # housing on whole floors, a meeting place on the street, a rent roll that adds up
+    best = example_result.best
+    assert best is not None
+    by_id = {c.id: c for c in example_result.candidates}
+    functions_on: dict[int, set[str]] = {}
+    for cid, floors in best.placements.items():
+        for level in floors:
+            functions_on.setdefault(level, set()).add(by_id[cid].function)
+    for level, functions in functions_on.items():
+        assert not ({"residential", "lodging"} & functions) or len(functions) == 1, (level, functions)
+    street = {f.level for f in example_result.building.floors if f.street_frontage}
+    assert any(is_meeting_place(by_id[cid].activity) and set(floors) & street
+               for cid, floors in best.placements.items())
+    roll = best.rent_roll
+    assert math.isclose(roll["annual_rent"].sum(), best.annual_rent, rel_tol=1e-12)
+
+
+def test_a_pioneer_let_below_asking_pays_its_way_under_a_rent_share(
+    example: tuple[Building, list[Candidate]],
+) -> None:
+    # with the income kept up by min_rent_share, a pioneer is let below asking, and letting it so raises
+    # the score: the same programme without it keeps every rule and scores less
+    cons = Constraints(min_rent_share=0.8)
+    result = match(*example, constraints=cons, time_limit=1, k=1)
+    best = result.best
+    assert best is not None and best.rent_share >= 0.8 - 1e-12
+    by_id = {c.id: c for c in example[1]}
+    roll = best.rent_roll
+    discounted = sorted(set(roll.loc[roll["discount"] > 0, "candidate"]) & {c for c in by_id if by_id[c].pioneer})
+    assert discounted, roll
+    for pioneer in discounted:
+        without = {cid: floors for cid, floors in best.placements.items() if cid != pioneer}
+        if check(*example, without, constraints=cons) == []:
+            assert om.score(*example, without).total < best.score
+            return
+    pytest.fail(f"no discounted pioneer ({discounted}) can leave the programme and keep every rule")
 
 def test_check_with_defaults_reports_a_function_the_assessment_vetoes(
     example: tuple[Building, list[Candidate]],

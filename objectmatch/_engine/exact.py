@@ -652,7 +652,8 @@ def solve(problem: ArrayProblem, rows: Sequence[int], options: ExactOptions | No
         if t == 0:
             result.proven = status == cp_model.OPTIMAL
             if result.proven and opt.verify and not opt.textbook:
-                areas, result.proven = _window(problem, builder, solver.objective_value, areas, opt, started)
+                areas, result.proven, cut = _window(problem, builder, solver.objective_value, areas, opt, started)
+                result.clock_stopped |= cut
         result.answers.append((areas, problem.value(areas)))
         builder.differ_from(areas, opt.min_difference)
         builder.hint(areas)
@@ -680,7 +681,7 @@ def _first(result: ExactResult, status: cp_model.CpSolverStatus, solver: cp_mode
 
 def _window(
     problem: ArrayProblem, builder: Builder, optimum: float, areas: IntArray, opt: ExactOptions, started: float
-) -> tuple[IntArray, bool]:
+) -> tuple[IntArray, bool, bool]:
     """Search the rounding window of a proven integer optimum for a placement better in floating point.
 
     Every placement's float value lies within ``error / scale`` of its integer objective over ``scale``
@@ -688,7 +689,8 @@ def _window(
     objective is at least ``optimum - 2 * error``: they are found best first (the same model, the found
     assignments cut off, the window's floor on the objective), each with its areas re-optimised exactly
     and valued in floating point, until the next one's integer objective is too low to beat the best
-    float value found. Returns the best areas and whether the window was exhausted (then it is optimal).
+    float value found. Returns the best areas, whether the window was exhausted (then it is optimal) and
+    whether the wall clock cut the window short (a faster or less busy machine would have gone further).
     """
     best_value = problem.value(areas)
     window = Builder(problem, builder.rows, opt).build()
@@ -701,17 +703,17 @@ def _window(
     _parameters(solver, opt)
     for _ in range(WINDOW_TRIES):
         if not _limits(solver, opt, started, 0.5):
-            return areas, False
+            return areas, False, True
         status = solver.solve(window.model)
         if status == cp_model.INFEASIBLE:
-            return areas, True
+            return areas, True, False
         if status != cp_model.OPTIMAL:
-            return areas, False
+            return areas, False, _clock_cut(solver, status, opt)
         if (solver.objective_value + window.error) / window.scale <= best_value:
-            return areas, True  # the best left in the window cannot beat what we have
+            return areas, True, False  # the best left in the window cannot beat what we have
         assignment = window.assignment(solver)
         window.exclude_assignment(assignment)
         other = allocate(problem, assignment)
         if other is not None and problem.value(other) > best_value:
             areas, best_value = other, problem.value(other)
-    return areas, False
+    return areas, False, False

@@ -34,7 +34,8 @@ from objectmatch._engine.terms import (
 from objectmatch.vocabulary import active_vocabulary
 
 __all__ = [
-    "TermArrays", "area_coefficients", "components", "pair_factors", "symmetric_product", "term_arrays", "unit_rows",
+    "TermArrays", "area_coefficients", "components", "conflict_matrix", "conflict_rows", "pair_factors",
+    "symmetric_product", "term_arrays", "unit_rows",
 ]
 
 #: The pair class each offer reach counts in: building-wide offers always, floor offers between
@@ -116,16 +117,25 @@ def pair_factors(
     }
 
 
+def conflict_rows(pool: PoolArrays, table: FloatArray, start: int, stop: int) -> FloatArray:
+    """Rows ``start:stop`` of ``K`` (``table`` is :func:`noise_pair_table`): noise conflict between every
+    two candidates as neighbours, 1 for an explicit refusal, 0 on the diagonal.
+
+    A block of rows at a time keeps a pool's whole-matrix work to one n x n array (``pairwise_scores``).
+    """
+    k = np.asarray(table[pool.noise_type[start:stop, None], pool.noise_type[None, :]], dtype=np.float64)
+    pairs = pool.incompatible_pairs
+    for a, b in ((0, 1), (1, 0)):
+        mine = pairs[(pairs[:, a] >= start) & (pairs[:, a] < stop)]
+        k[mine[:, a] - start, mine[:, b]] = 1.0
+    rows = np.arange(stop - start)
+    k[rows, rows + start] = 0.0
+    return k
+
+
 def conflict_matrix(pool: PoolArrays, model: ScoreModel) -> FloatArray:
     """``K``: noise conflict between every two candidates as neighbours, 1 for an explicit refusal."""
-    table = noise_pair_table(model)
-    k = np.array(table[pool.noise_type[:, None], pool.noise_type[None, :]], dtype=float)
-    pairs = pool.incompatible_pairs
-    if len(pairs):
-        k[pairs[:, 0], pairs[:, 1]] = 1.0
-        k[pairs[:, 1], pairs[:, 0]] = 1.0
-    np.fill_diagonal(k, 0.0)
-    return k
+    return conflict_rows(pool, noise_pair_table(model), 0, pool.n)
 
 
 def _dense(left: FloatArray, right: FloatArray) -> FloatArray:

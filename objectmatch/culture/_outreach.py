@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import Field, field_validator
 from typing_extensions import TypedDict, Unpack
 
+from objectmatch._inputs import as_building, as_candidates, as_programme
 from objectmatch.culture._common import CARRIES, _identity, _Model
 from objectmatch.culture._tags import tags_match
 from objectmatch.culture._vacancy import Vacancy, check_vacancy_inputs
@@ -28,7 +29,7 @@ from objectmatch.culture._view import (
 from objectmatch.culture.network import IdentityNetwork
 from objectmatch.culture.participation import Participation
 from objectmatch.culture.profile import Hero, NeighbourhoodProfile, Ritual
-from objectmatch.models import Building, Candidate, check_unique_ids
+from objectmatch.models import Building, Candidate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -244,6 +245,7 @@ def outreach(
     """
     rules = _rules(rules, keywords)
     cons = check_vacancy_inputs(constraints, assess)
+    programme, building = as_programme(programme, "outreach"), as_building(building, "outreach")
     view, network = _outreach_view(programme, building, profile, candidates, keywords.get("network"), participation)
     hearts = _hearts(view, rules.max_hearts)
     if not hearts or rules.top == 0:
@@ -272,7 +274,7 @@ def _outreach_view(
             "candidate ids, not their identities; pass candidates=[...]"
         )
     dna = _dna_of(building, profile)
-    pool = tuple(check_unique_ids(candidates or ()))
+    pool = tuple(as_candidates(candidates or (), "outreach"))
     if network is None:
         neighbourhood = profile or NeighbourhoodProfile(name=building.location.neighbourhood)
         network = IdentityNetwork.from_profile(neighbourhood, pool)

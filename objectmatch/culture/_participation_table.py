@@ -1,4 +1,4 @@
-"""Participation responses as a flat table, and the files that hold one (CSV, TSV, Excel, Parquet, JSON).
+"""Participation responses as a flat table: validated row by row, and written back.
 
 One row per response; the columns, in this order:
 
@@ -17,20 +17,16 @@ initiative    no        the initiative's name (needs ``helps``)              ``B
 Column names are matched after stripping spaces and lower-casing. An empty cell means nothing
 given. A column that records who people are (age, gender, origin, religion, ...) is refused,
 as is any other unknown column (a survey export's timestamp or comment column: drop it first).
+Files (CSV, TSV, Excel, Parquet, JSON) go through the one I/O registry:
+:func:`objectmatch.io.read_participation` and :func:`objectmatch.io.write_participation`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import json
 import math
 import numbers
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
-from io import StringIO
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -43,14 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 COLUMNS: tuple[str, ...] = ("respondent", "role", "wishes", "objections", "helps", "initiative")
 REQUIRED: tuple[str, ...] = ("respondent", "role")
-#: File suffixes read and written, and what they hold.
-SUFFIXES: Mapping[str, str] = {
-    ".csv": "comma separated (a header with ';' between names is detected)",
-    ".tsv": "tab separated",
-    ".xlsx": "Excel workbook, first sheet",
-    ".parquet": "Parquet",
-    ".json": "an array of objects, one per response",
-}
 SOURCE = "participation"
 
 
@@ -59,7 +47,7 @@ def _error(row: int | None, rid: str | None, field: str | None, value: Any, mess
 
 
 def _input_error(errors: list[dict[str, Any]], source: str) -> Exception:
-    from objectmatch.io import InputError  # lazily: the I/O layer may come to import this module
+    from objectmatch.io import InputError  # lazily: the I/O layer loads pandas
 
     return InputError(errors, source)
 
@@ -260,78 +248,3 @@ def responses_frame(responses: Sequence[ParticipationResponse]) -> pd.DataFrame:
         for r in responses
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
-
-
-# -- files -----------------------------------------------------------------------------------------
-
-
-def _suffix(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ValueError(
-            f"cannot tell the format of {str(path)!r} from its extension {suffix!r}; use one of {', '.join(SUFFIXES)}"
-        )
-    return suffix
-
-
-def _delimited(path: Path, suffix: str) -> pd.DataFrame:
-    """Leading lines starting with '#' are comments (the bundled example says it is synthetic there)."""
-    import pandas as pd
-
-    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    while lines and lines[0].lstrip().startswith("#"):
-        lines.pop(0)
-    text = "".join(lines)
-    header = text.split("\n", 1)[0]
-    sep = "\t" if suffix == ".tsv" else (";" if header.count(";") > header.count(",") else ",")
-    return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
-
-
-def _json(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, list) or not all(isinstance(item, Mapping) for item in data):
-        raise ValueError(f"expected a JSON array of objects (one per response), got {type(data).__name__}")
-    return pd.DataFrame.from_records(data, columns=list(dict.fromkeys(k for item in data for k in item)))
-
-
-def read_frame(path: Path) -> pd.DataFrame:
-    """The table in ``path``, by its suffix; an ``InputError`` naming the file when it cannot be read."""
-    import pandas as pd
-
-    suffix = _suffix(path)
-    try:
-        if suffix in (".csv", ".tsv"):
-            return _delimited(path, suffix)
-        if suffix == ".json":
-            return _json(path)
-        if suffix == ".xlsx":
-            return pd.read_excel(path, dtype=object, engine="openpyxl")
-        return pd.read_parquet(path)
-    except (OSError, ImportError):
-        raise
-    except Exception as exc:  # every reader has its own error types: report them the one way
-        raise _input_error([_error(None, None, None, None, f"not a readable table: {exc}")], path.name) from None
-
-
-def write_frame(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` to ``path`` by its suffix, atomically (a temporary file, then ``os.replace``)."""
-    suffix = _suffix(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-    os.close(fd)
-    try:
-        if suffix in (".csv", ".tsv"):
-            frame.to_csv(tmp, sep="\t" if suffix == ".tsv" else ",", index=False, lineterminator="\n", encoding="utf-8")
-        elif suffix == ".json":
-            Path(tmp).write_text(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, indent=1) + "\n",
-                                 encoding="utf-8")
-        elif suffix == ".xlsx":
-            frame.to_excel(tmp, index=False, engine="openpyxl")
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

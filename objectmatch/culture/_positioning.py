@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from objectmatch._params import Int, param, validate
 from objectmatch.culture._common import CARRIES, _Model
-from objectmatch.culture._view import _dna_of, _fmt, _hearts, _View, _view
+from objectmatch.culture._view import _dna_of, _fmt, _hearts, _View, _view, checked
 from objectmatch.culture.profile import NeighbourhoodProfile
 from objectmatch.models import Building, Candidate
 from objectmatch.vocabulary import is_meeting_place
@@ -60,6 +61,23 @@ class Positioning(_Model):
         return self.summary
 
 
+class PositioningOptions(BaseModel):
+    """The options of :func:`positioning`, validated by name (:func:`objectmatch._params.validate`).
+
+    Examples
+    --------
+    >>> from objectmatch._params import validate
+    >>> validate(PositioningOptions, "positioning", {"max_hearts": 2.0})
+    Traceback (most recent call last):
+    ...
+    objectmatch._params.InvalidParameterError: The 'max_hearts' parameter of positioning must be an int >= 1; got 2.0
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_hearts: Int = param(3, "an int >= 1", "how many identities may be hearts at most", ge=1)
+
+
 def positioning(
     programme: Programme,
     building: Building,
@@ -94,10 +112,10 @@ def positioning(
     >>> pos.hearts, pos.overlap.level, pos.overlap.meeting, pos.pioneers
     ({'food': 1.0, 'community': 0.5}, 0, 500.0, ('cafe',))
     """
-    if max_hearts < 1:
-        raise ValueError(f"max_hearts must be at least 1, got {max_hearts}")
+    max_hearts = validate(PositioningOptions, "positioning", {"max_hearts": max_hearts}).max_hearts
+    programme, building, pool = checked(programme, building, candidates, "positioning")
     dna = _dna_of(building, profile)
-    view = _view(programme, building, candidates, dna)
+    view = _view(programme, building, pool, dna)
     p = view.profile
     identities = dict(
         sorted(

@@ -24,6 +24,7 @@ from objectmatch.culture._view import (
     _View,
     _view,
     _Voice,
+    checked,
 )
 from objectmatch.culture.participation import Participation, saturate
 from objectmatch.culture.profile import NeighbourhoodProfile
@@ -217,8 +218,9 @@ def swot(
     if not isinstance(rules, SwotRules):
         raise TypeError(f"rules must be a SwotRules or None, got {type(rules).__name__}")
     cons = check_vacancy_inputs(constraints, assess)
+    programme, building, pool = checked(programme, building, candidates, "swot")
     dna = _dna_of(building, profile)
-    view = _view(programme, building, candidates, dna, participation=participation)
+    view = _view(programme, building, pool, dna, participation=participation)
     vacancy = Vacancy(building, view.pool, programme.placements, constraints=cons, assess=assess)
     strengths, weaknesses, opportunities = _identity_items(view, rules)
     opportunities += _pool_items(view, rules, vacancy)

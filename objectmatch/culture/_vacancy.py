@@ -17,8 +17,11 @@ from objectmatch.models import Building, Candidate
 Blocked = tuple[tuple[str, str], ...]
 
 
-def check_vacancy_inputs(constraints: Constraints | None, assess: bool) -> Constraints:
-    """The constraints to judge vacant space under (default ``Constraints()``); refuse wrong types."""
+def check_vacancy_inputs(constraints: Constraints | Mapping[str, object] | None, assess: bool) -> Constraints:
+    """The constraints to judge vacant space under (default ``Constraints()``; a dict is validated as
+    :class:`Constraints`, as :func:`objectmatch.match` takes it); refuse wrong types."""
+    if isinstance(constraints, Mapping):
+        constraints = Constraints.model_validate(constraints)
     if constraints is not None and not isinstance(constraints, Constraints):
         raise TypeError(f"constraints must be a Constraints or None, got {type(constraints).__name__}")
     if not isinstance(assess, bool):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from objectmatch._inputs import as_building, as_candidates, as_programme
 from objectmatch.culture._common import _identity
 from objectmatch.culture._tags import activity_tag, tags_match
 from objectmatch.culture._vacancy import Blocked, Vacancy
@@ -98,6 +99,14 @@ class _View:
         """``Name [why it cannot come in], ...`` for a sentence."""
         name = {c.id: c.name for c in self.pool}
         return ", ".join(f"{name[cid]} [{why}]" for cid, why in blocked)
+
+
+def checked(
+    programme: Programme, building: Building, candidates: Iterable[Candidate], function: str
+) -> tuple[Programme, Building, list[Candidate]]:
+    """The programme, the building and the pool a culture function reads, each checked by name
+    (:mod:`objectmatch._inputs`: a mapping is validated as the model, anything else refused)."""
+    return as_programme(programme, function), as_building(building, function), as_candidates(candidates, function)
 
 
 def _dna_of(building: Building, profile: NeighbourhoodProfile | None) -> dict[str, float]:
@@ -202,8 +211,8 @@ def identity_profile(programme: Programme, candidates: Iterable[Candidate]) -> d
     >>> identity_profile(p, [a, b])
     {'sport': 0.75, 'food': 0.25}
     """
-    pool = check_unique_ids(candidates)
-    lookup = {c.id: c for c in pool}
+    programme = as_programme(programme, "identity_profile")
+    lookup = {c.id: c for c in as_candidates(candidates, "identity_profile")}
     missing = sorted(set(programme.placements) - set(lookup))
     if missing:
         raise ValueError(f"programme tenants {missing} are not among the candidates given")

@@ -15,14 +15,13 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from objectmatch.culture._common import _Model
-from objectmatch.culture._participation_table import parse_frame, read_frame, responses_frame, write_frame
+from objectmatch.culture._participation_table import parse_frame, responses_frame
 from objectmatch.culture._response import (
     ALL_ROLES,
     PARTICIPATION_ROLES,
@@ -424,38 +423,38 @@ def read_participation(
     roles: Iterable[str] | None = None,
     min_count: int | None = None,
     saturation: float | None = None,
+    suffix: str | None = None,
 ) -> Participation:
-    """Read a participation round from ``.csv``, ``.tsv``, ``.xlsx``, ``.parquet`` or ``.json``.
+    """Read a participation round from a file: :func:`objectmatch.io.read_participation`, here too.
 
-    The table layout is that of :meth:`Participation.from_frame`; leading lines of a CSV or TSV
-    file that start with ``#`` are comments. Every problem is reported at once in one
-    :class:`~objectmatch.io.InputError` (row = 0-based data row). The keyword arguments are
-    those of :meth:`Participation.from_frame`.
+    Any suffix of ``objectmatch.io.formats()["participation"]`` (``.json``, ``.csv``, ``.tsv``,
+    ``.parquet``, ``.xlsx``), read through the one I/O registry, with the same errors; the
+    keyword arguments are those of :meth:`Participation.from_frame` and ``suffix``.
 
     Examples
     --------
-    >>> from objectmatch.culture import example_participation
     >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = pathlib.Path(folder) / "round.xlsx"
-    ...     write_participation(example_participation(), path)
-    ...     read_participation(path) == example_participation()
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "round.parquet"
+    >>> write_participation(example_participation(), path)
+    >>> read_participation(path) == example_participation()
     True
     """
-    file = Path(path)
-    frame = read_frame(file)
-    return Participation.from_frame(frame, roles=roles, min_count=min_count, saturation=saturation)
+    from objectmatch.io import read_participation as read  # lazily: the I/O layer loads pandas
+
+    return read(path, roles=roles, min_count=min_count, saturation=saturation, suffix=suffix)
 
 
-def write_participation(participation: Participation, path: str | os.PathLike[str]) -> None:
-    """Write the responses to ``path`` (suffix as for :func:`read_participation`), atomically.
+def write_participation(
+    participation: Participation, path: str | os.PathLike[str], *, suffix: str | None = None
+) -> None:
+    """Write the responses to ``path``, atomically: :func:`objectmatch.io.write_participation`, here too.
 
     The settings (``roles``, ``min_count``, ``saturation``) are not stored in the file: pass them
     to :func:`read_participation` when they differ from the defaults.
     """
-    if not isinstance(participation, Participation):
-        raise TypeError(f"participation must be a Participation, got {type(participation).__name__}")
-    write_frame(participation.to_frame(), Path(path))
+    from objectmatch.io import write_participation as write
+
+    write(participation, path, suffix=suffix)
 
 
 def example_participation() -> Participation:

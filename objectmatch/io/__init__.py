@@ -1,4 +1,5 @@
-"""Read and write candidates, buildings and match results: JSON, CSV, TSV, Parquet, Excel and DataFrames.
+"""Read and write candidates, buildings, match results and participation rounds: JSON, CSV, TSV,
+Parquet, Excel and DataFrames.
 
 One registry maps each file suffix to a reader and a writer per kind (:func:`formats`);
 every format round-trips exactly, and every writer writes atomically (:func:`atomic_write`).
@@ -31,6 +32,12 @@ Tables (CSV, TSV, Parquet, Excel and DataFrames)
     is required). A result's table has one row per placement of every programme, and the
     result's exact JSON beside it.
 
+Participation rounds
+    One row per response in the layout of
+    :meth:`Participation.from_frame <objectmatch.culture.Participation.from_frame>` (as JSON: an
+    array of objects with the same keys); lines starting with ``#`` before a CSV's header are
+    comments (:func:`read_participation`, :func:`write_participation`).
+
 Errors
     Bad input raises one :class:`InputError` (a ``ValueError``) that lists *every*
     problem found, each naming the 0-based row, the candidate id when known, the field
@@ -50,11 +57,13 @@ from objectmatch.io._api import (
     read_buildings,
     read_candidates,
     read_frame,
+    read_participation,
     read_result,
     write_building,
     write_buildings,
     write_candidates,
     write_frame,
+    write_participation,
     write_result,
 )
 from objectmatch.io._atomic import atomic_write
@@ -79,11 +88,13 @@ __all__ = [
     "read_buildings",
     "read_candidates",
     "read_frame",
+    "read_participation",
     "read_result",
     "write_building",
     "write_buildings",
     "write_candidates",
     "write_frame",
+    "write_participation",
     "write_result",
 ]
 

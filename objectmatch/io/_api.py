@@ -12,11 +12,13 @@ import pandas as pd
 from objectmatch.io._errors import file_error
 from objectmatch.io._frames import buildings_from_frame, candidates_from_frame, candidates_from_records
 from objectmatch.io._json import buildings_from_data, buildings_from_json, buildings_to_json, candidates_from_json
-from objectmatch.io._registry import ResultOut, codec
+from objectmatch.io._registry import ResultOut, codec, from_table
+from objectmatch.io._tables import Table
 from objectmatch.models import Building, Candidate, check_unique_buildings, check_unique_ids
 from objectmatch.vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
+    from objectmatch.culture.participation import Participation
     from objectmatch.results import MatchResult
 
 __all__ = [
@@ -24,11 +26,13 @@ __all__ = [
     "read_buildings",
     "read_candidates",
     "read_frame",
+    "read_participation",
     "read_result",
     "write_building",
     "write_buildings",
     "write_candidates",
     "write_frame",
+    "write_participation",
     "write_result",
 ]
 
@@ -269,3 +273,63 @@ def write_frame(frame: pd.DataFrame, path: PathLike, *, suffix: str | None = Non
     target = Path(path)
     write = codec(target, "table", suffix).write
     write(frame, target)
+
+
+def read_participation(
+    path: PathLike,
+    *,
+    roles: Iterable[str] | None = None,
+    min_count: int | None = None,
+    saturation: float | None = None,
+    suffix: str | None = None,
+) -> Participation:
+    """Read a participation round (:class:`~objectmatch.culture.Participation`) from a file.
+
+    Any of ``formats()["participation"]``: a table (``.csv``, ``.tsv``, ``.parquet``, ``.xlsx``)
+    in the layout of :meth:`Participation.from_frame <objectmatch.culture.Participation.from_frame>`,
+    one row per response, or ``.json``, an array of objects with the same keys. Lines starting
+    with ``#`` before a CSV or TSV file's header are comments. Every problem of every row comes
+    at once in one :class:`InputError` (row = 0-based data row, with its line in the file);
+    a column that records a fixed identity (age, gender, origin, ...) is refused. ``roles``,
+    ``min_count`` and ``saturation`` are those of ``from_frame`` (a file does not store them).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from objectmatch.culture import example_participation
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "round.xlsx"
+    >>> write_participation(example_participation(), path)
+    >>> read_participation(path) == example_participation()
+    True
+    >>> _ = path.with_suffix(".csv").write_text("respondent,role,age\\nr1,resident,34\\n", encoding="utf-8")
+    >>> read_participation(path.with_suffix(".csv"))
+    Traceback (most recent call last):
+    ...
+    objectmatch.io.InputError: 1 error in round.csv:
+      field 'age': column 'age' describes age group, a fixed identity ...
+    """
+    from objectmatch.culture.participation import Participation
+
+    target = Path(path)
+    table: Table = codec(target, "participation", suffix).read(target, target.name, None)
+    return from_table(
+        table,
+        lambda frame: Participation.from_frame(frame, roles=roles, min_count=min_count, saturation=saturation),
+        target.name,
+    )
+
+
+def write_participation(participation: Participation, path: PathLike, *, suffix: str | None = None) -> None:
+    """Write a participation round's responses (``participation.to_frame()``) to ``path``,
+    atomically, in the format its suffix (or ``suffix``) names; see :func:`read_participation`.
+
+    The round's settings (``roles``, ``min_count``, ``saturation``) are not stored in the file:
+    pass them to :func:`read_participation` when they differ from the defaults.
+    """
+    from objectmatch.culture.participation import Participation
+
+    if not isinstance(participation, Participation):
+        raise TypeError(f"participation must be a Participation, got {type(participation).__name__}")
+    target = Path(path)
+    write = codec(target, "participation", suffix).write
+    write(participation, target)

@@ -114,20 +114,21 @@ def read_workbook(path: Path, source: str, names: Sequence[str]) -> dict[str, li
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise file_error(f"not a readable Excel .xlsx file: {exc}", source) from None
-    try:
-        found = {name: _records(book[name]) for name in names if name in book.sheetnames}
-        found[""] = _records(book.worksheets[0]) if book.worksheets else []
-    finally:
-        book.close()
+    with path.open("rb") as handle:  # a handle, not the name: openpyxl refuses names not ending in .xlsx
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+            raise file_error(f"not a readable Excel .xlsx file: {exc}", source) from None
+        try:
+            found = {name: _records(book[name]) for name in names if name in book.sheetnames}
+            found[""] = _records(book.worksheets[0]) if book.worksheets else []
+        finally:
+            book.close()
     return found
 
 
 class _Xlsx:
-    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False) -> Table:
+    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False, comments: bool = False) -> Table:
         sheets = read_workbook(path, source, [sheet, EXACT_SHEET])
         json_text = None
         if exact:

@@ -1,7 +1,9 @@
-"""The one table of file formats: suffix -> reader and writer per kind (candidates, buildings, result)."""
+"""The one table of file formats: suffix -> reader and writer per kind (candidates, buildings, result,
+participation round, plain table)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import pandas as pd
 
 from objectmatch.io._atomic import atomic_write
-from objectmatch.io._errors import InputError
+from objectmatch.io._errors import InputError, file_error
 from objectmatch.io._excel import XLSX
 from objectmatch.io._frames import (
     buildings_from_frame,
@@ -23,6 +25,7 @@ from objectmatch.io._json import (
     buildings_to_json,
     candidates_from_json,
     candidates_to_json,
+    load_json,
     model_from_json,
 )
 from objectmatch.io._results import check_table, result_table
@@ -32,11 +35,12 @@ from objectmatch.models import Building, Candidate
 from objectmatch.vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
+    from objectmatch.culture.participation import Participation
     from objectmatch.results import MatchResult
 
-__all__ = ["REGISTRY", "Codec", "Kind", "ResultOut", "codec", "formats"]
+__all__ = ["REGISTRY", "Codec", "Kind", "ResultOut", "codec", "formats", "from_table"]
 
-Kind = Literal["candidates", "buildings", "result", "table"]
+Kind = Literal["candidates", "buildings", "result", "participation", "table"]
 T = TypeVar("T")
 
 
@@ -50,7 +54,11 @@ class ResultOut:
 
 @dataclass(frozen=True)
 class Codec:
-    """How one kind is read from and written to files of one suffix."""
+    """How one kind is read from and written to files of one suffix.
+
+    A participation round's reader gives the raw :class:`Table`: the round's settings (roles,
+    ``min_count``) decide what is valid, so :func:`objectmatch.io.read_participation` parses it.
+    """
 
     read: Callable[[Path, str, Vocabulary | None], Any]
     write: Callable[[Any, Path], None]
@@ -74,6 +82,25 @@ def _result_from_json(path: Path, source: str, vocabulary: Vocabulary | None) ->
     return model_from_json(_text(path), MatchResult, source)
 
 
+def _participation_from_json(path: Path, source: str, vocabulary: Vocabulary | None) -> Table:
+    data = load_json(_text(path), source, rows=True)
+    if not isinstance(data, list):
+        raise file_error(f"expected a JSON array of objects (one per response), got {type(data).__name__}", source)
+    odd = next((i for i, item in enumerate(data) if not isinstance(item, dict)), None)
+    if odd is not None:
+        raise file_error(f"expected a JSON array of objects (one per response); item {odd} is "
+                         f"{type(data[odd]).__name__} {data[odd]!r:.40}", source)
+    from objectmatch.culture._participation_table import COLUMNS
+
+    columns = list(dict.fromkeys(key for item in data for key in item)) or list(COLUMNS)  # []: a round, empty
+    return Table(pd.DataFrame.from_records(data, columns=columns))
+
+
+def _participation_to_json(participation: Participation, path: Path) -> None:
+    records = participation.to_frame().to_dict(orient="records")
+    _write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n", path)
+
+
 _JSON: dict[Kind, Codec] = {
     "candidates": Codec(lambda path, source, vocabulary: candidates_from_json(_text(path), vocabulary=vocabulary,
                                                                               source=source),
@@ -82,21 +109,24 @@ _JSON: dict[Kind, Codec] = {
                        lambda items, path: _write_text(buildings_to_json(items), path)),
     "result": Codec(_result_from_json, lambda out, path: _write_text(out.result.model_dump_json(indent=2) + "\n",
                                                                      path)),
+    "participation": Codec(_participation_from_json, _participation_to_json),
 }
 
 
 # -- tables ---------------------------------------------------------------------------------------------
 
 
-def _from_table(table: Table, parse: Callable[[pd.DataFrame], list[T]], source: str) -> list[T]:
+def from_table(table: Table, parse: Callable[[pd.DataFrame], T], source: str) -> T:
     """Parse a table's frame; one :class:`InputError` with its ragged rows and every other problem,
     each entry given the line (or spreadsheet row) its row starts on."""
+    failure: InputError | None = None
     try:
-        items, failure = parse(table.frame), None
+        parsed = parse(table.frame)
     except InputError as exc:
-        items, failure = [], exc
-    if failure is None and not table.errors:
-        return items
+        failure = exc
+    else:
+        if not table.errors:
+            return parsed
     ragged = {e["row"] for e in table.errors}
     found = [e for e in (failure.errors if failure is not None else []) if e["row"] not in ragged]
     errors = sorted(found + table.errors, key=lambda e: -1 if e["row"] is None else e["row"])
@@ -109,11 +139,11 @@ def _from_table(table: Table, parse: Callable[[pd.DataFrame], list[T]], source: 
 def _table_codecs(fmt: TableFormat) -> dict[Kind, Codec]:
     def read_candidates_(path: Path, source: str, vocabulary: Vocabulary | None) -> list[Candidate]:
         table = fmt.read(path, source, sheet="candidates")
-        return _from_table(table, lambda f: candidates_from_frame(f, vocabulary=vocabulary, source=source), source)
+        return from_table(table, lambda f: candidates_from_frame(f, vocabulary=vocabulary, source=source), source)
 
     def read_buildings_(path: Path, source: str, vocabulary: Vocabulary | None) -> list[Building]:
         table = fmt.read(path, source, sheet="buildings")
-        return _from_table(table, lambda f: buildings_from_frame(f, vocabulary=vocabulary, source=source), source)
+        return from_table(table, lambda f: buildings_from_frame(f, vocabulary=vocabulary, source=source), source)
 
     def read_result_(path: Path, source: str, vocabulary: Vocabulary | None) -> MatchResult:
         from objectmatch.results import MatchResult
@@ -133,6 +163,12 @@ def _table_codecs(fmt: TableFormat) -> dict[Kind, Codec]:
             raise InputError(table.errors, source)
         return table.frame
 
+    def read_participation_(path: Path, source: str, vocabulary: Vocabulary | None) -> Table:
+        return fmt.read(path, source, sheet="participation", comments=True)
+
+    def write_participation_(participation: Participation, path: Path) -> None:
+        fmt.write(participation.to_frame(), path, sheet="participation")
+
     return {
         "table": Codec(read_frame_, lambda frame, path: fmt.write(frame, path, sheet="table")),
         "candidates": Codec(read_candidates_, lambda items, path: fmt.write(candidates_to_frame(items), path,
@@ -140,6 +176,7 @@ def _table_codecs(fmt: TableFormat) -> dict[Kind, Codec]:
         "buildings": Codec(read_buildings_, lambda items, path: fmt.write(buildings_to_frame(items), path,
                                                                           sheet="buildings")),
         "result": Codec(read_result_, write_result_),
+        "participation": Codec(read_participation_, write_participation_),
     }
 
 
@@ -154,7 +191,7 @@ REGISTRY: dict[str, dict[Kind, Codec]] = {
 
 
 _KIND_NAMES: dict[Kind, str] = {"candidates": "candidates", "buildings": "buildings", "result": "a result",
-                                "table": "a table"}
+                                "participation": "a participation round", "table": "a table"}
 
 
 def formats() -> dict[str, tuple[str, ...]]:
@@ -164,10 +201,12 @@ def formats() -> dict[str, tuple[str, ...]]:
     --------
     >>> formats()["candidates"]
     ('.json', '.csv', '.tsv', '.parquet', '.xlsx')
+    >>> formats()["participation"]
+    ('.json', '.csv', '.tsv', '.parquet', '.xlsx')
     >>> sorted(formats())
-    ['buildings', 'candidates', 'result', 'table']
+    ['buildings', 'candidates', 'participation', 'result', 'table']
     """
-    kinds: tuple[Kind, ...] = ("candidates", "buildings", "result", "table")
+    kinds: tuple[Kind, ...] = ("candidates", "buildings", "result", "participation", "table")
     return {kind: tuple(s for s, codecs in REGISTRY.items() if kind in codecs) for kind in kinds}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +36,13 @@ class Table:
 
 
 class TableFormat(Protocol):
-    """What a table file format does: read a :class:`Table`, write a frame (atomically)."""
+    """What a table file format does: read a :class:`Table`, write a frame (atomically).
 
-    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False) -> Table: ...
+    ``comments=True`` skips the lines starting with ``#`` before the header of a CSV or TSV
+    file (other formats have no comments); the line numbers stay those of the file.
+    """
+
+    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False, comments: bool = False) -> Table: ...
 
     def write(self, frame: pd.DataFrame, path: Path, *, sheet: str, exact: str | None = None) -> None: ...
 
@@ -91,11 +96,28 @@ def table_from_rows(records: list[tuple[int, list[Any]]], source: str, unit: str
 # -- CSV and TSV ------------------------------------------------------------------------------
 
 
+def _blank_comments(text: str) -> str:
+    """``text`` with its comment lines (starting with ``#``) before the header left empty, so
+    that the CSV reader skips them and every line keeps its number.
+
+    Examples
+    --------
+    >>> _blank_comments("# synthetic data\\n\\n# made by a script\\na,b\\n# not a comment\\n")
+    '\\n\\n\\na,b\\n# not a comment\\n'
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    for i, line in enumerate(lines):
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        lines[i] = line[len(line.rstrip("\r\n")):]  # the line's end only
+    return "".join(lines)
+
+
 @dataclass(frozen=True)
 class _Delimited:
     sep: str | None  # None: sniff ',' or ';' from the header
 
-    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False) -> Table:
+    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False, comments: bool = False) -> Table:
         text = decode(path.read_bytes(), source)
         json_text = None
         if exact:
@@ -106,7 +128,9 @@ class _Delimited:
             json_text = records[0][1][0].removeprefix(RESULT_MARKER)
             records = records[1:]
         else:
-            records = csv_records(text, self.sep or sniff_separator(text), source)
+            if comments:
+                text = _blank_comments(text)
+            records = csv_records(text, self.sep or sniff_separator(text.lstrip()), source)
         table = table_from_rows(records, source)
         return Table(table.frame, table.lines, table.errors, json_text)
 
@@ -127,7 +151,7 @@ TSV: TableFormat = _Delimited("\t")
 
 
 class _Parquet:
-    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False) -> Table:
+    def read(self, path: Path, source: str, *, sheet: str, exact: bool = False, comments: bool = False) -> Table:
         import pyarrow as pa
         import pyarrow.parquet as pq
 

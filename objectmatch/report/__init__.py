@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from objectmatch.report.build import as_document, assessment_document, document, scenario_document
 from objectmatch.report.document import (
+    Block,
     Document,
     Heading,
     ItemList,
@@ -30,6 +31,7 @@ from objectmatch.report.document import (
     Row,
     Section,
     Table,
+    Tone,
 )
 from objectmatch.report.files import REPORT_SUFFIXES, write_report
 from objectmatch.report.html import render_html, to_html
@@ -52,6 +54,7 @@ __all__ = [
     "REPORT_SUFFIXES",
     "SAVE_FORMATS",
     "VACANT_HATCH",
+    "Block",
     "Document",
     "FigureStyle",
     "FloorStack",
@@ -63,6 +66,7 @@ __all__ = [
     "Row",
     "Section",
     "Table",
+    "Tone",
     "as_document",
     "assessment_document",
     "breakdown_table",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from objectmatch.culture import NeighbourhoodProfile, Participation
     from objectmatch.results import MatchResult, ScenarioSet
 
-__all__ = ["images_folder", "markdown_table", "render_markdown", "to_markdown"]
+__all__ = ["images_folder", "render_markdown", "to_markdown"]
 
 
 def images_folder(report: str | os.PathLike[str]) -> Path:

@@ -15,17 +15,8 @@ from collections.abc import Iterable
 from types import MappingProxyType
 from typing import Final
 
-__all__ = [
-    "EXTRA_COLOURS",
-    "FUNCTION_COLOURS",
-    "UNKNOWN_COLOUR",
-    "VACANT_COLOUR",
-    "VACANT_EDGE",
-    "VACANT_HATCH",
-    "function_colour",
-    "order_functions",
-    "text_colour",
-]
+# the other names here (extra colours, text colour, ordering) serve the plots only
+__all__ = ["FUNCTION_COLOURS", "VACANT_HATCH", "function_colour"]
 
 #: function -> colour (hex), in the order of the default vocabulary.
 FUNCTION_COLOURS: Final = MappingProxyType(

@@ -24,7 +24,7 @@ from objectmatch.report._network import (
     network_layout,
     network_legend,
 )
-from objectmatch.report._plan import BAR_HEIGHT, draw_floors, draw_spans, label_bars, label_fit
+from objectmatch.report._plan import draw_floors, draw_spans, label_bars, label_fit
 from objectmatch.report.palette import (
     UNKNOWN_COLOUR,
     VACANT_COLOUR,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from objectmatch.results import Programme
 
 __all__ = [
-    "BAR_HEIGHT", "SAVE_FORMATS", "FigureStyle", "NetworkOptions", "figure_bytes", "identity_network", "save_figure",
+    "SAVE_FORMATS", "FigureStyle", "NetworkOptions", "figure_bytes", "identity_network", "save_figure",
     "stacking_plan",
 ]
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from objectmatch.models import Building, Candidate
     from objectmatch.results import Programme
 
-__all__ = ["FloorStack", "breakdown_table", "floor_stack", "floor_table", "function_mix", "lookup"]
+__all__ = ["FloorStack", "breakdown_table", "floor_stack", "floor_table", "function_mix"]
 
 #: Vacant area below this share of a floor is rounding, not vacancy.
 VACANT_TOLERANCE = 1e-6

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-__all__ = ["PIPE_WIDTH", "to_terminal", "to_text"]
+__all__ = ["to_terminal", "to_text"]
 
 #: Width of the text written to a file or a pipe.
 PIPE_WIDTH = 120
