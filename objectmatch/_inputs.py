@@ -7,7 +7,9 @@ is refused with the argument's name; placements are normalised (JSON's string le
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from objectmatch._params import InvalidParameterError
 from objectmatch.models import Building, Candidate, check_unique_ids
@@ -17,17 +19,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["as_building", "as_candidates", "as_placements", "as_programme"]
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _as_model(value: Any, model: type[M], name: str, function: str, what: str) -> M:
+    """``value`` as a ``model`` (a mapping is validated), else a clear error naming the parameter."""
+    if isinstance(value, model):
+        return value
+    if isinstance(value, Mapping):
+        return model.model_validate(value)
+    raise InvalidParameterError(
+        [f"The '{name}' parameter of {function} must be {what} or a dict of its fields; got {type(value).__name__}"]
+    )
+
 
 def as_building(building: Any, function: str) -> Building:
     """``building`` as a :class:`Building` (a mapping is validated), else a clear error naming it."""
-    if isinstance(building, Building):
-        return building
-    if isinstance(building, Mapping):
-        return Building.model_validate(building)
-    raise InvalidParameterError(
-        [f"The 'building' parameter of {function} must be a Building or a dict of its fields; "
-         f"got {type(building).__name__}"]
-    )
+    return _as_model(building, Building, "building", function, "a Building")
 
 
 def as_candidates(candidates: Any, function: str) -> list[Candidate]:
@@ -58,11 +66,4 @@ def as_programme(programme: Any, function: str) -> Programme:
     """``programme`` as a :class:`~objectmatch.results.Programme` (a mapping is validated), else named."""
     from objectmatch.results import Programme
 
-    if isinstance(programme, Programme):
-        return programme
-    if isinstance(programme, Mapping):
-        return Programme.model_validate(programme)
-    raise InvalidParameterError(
-        [f"The 'programme' parameter of {function} must be a Programme (e.g. result.best) or a dict of its "
-         f"fields; got {type(programme).__name__}"]
-    )
+    return _as_model(programme, Programme, "programme", function, "a Programme (e.g. result.best)")
