@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictBool, field_validator, model_validator
 
 from objectmatch._engine.terms import agreed_rent, rent_allowed
 from objectmatch._params import Int, Real
-from objectmatch.models import Building, Candidate, Floor, check_unique_ids
+from objectmatch.models import Building, Candidate, Floor, TagSet, check_unique_ids
 
 __all__ = [
     "Constraints",
@@ -29,6 +29,18 @@ __all__ = [
     "physical_violations",
     "placement_violations",
     "range_text",
+]
+
+
+def _sorted_pairs(pairs: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(pairs)
+
+
+#: Pairs of ids; written to JSON sorted (a set's order depends on the process's string hashing, so
+#: the same constraints would otherwise serialise differently in two runs).
+PairSet = Annotated[
+    frozenset[tuple[str, str]],
+    PlainSerializer(_sorted_pairs, return_type=list[tuple[str, str]], when_used="always"),
 ]
 
 #: Relative slack on comparisons of products of floats (rent, shares, occupancy).
@@ -118,10 +130,10 @@ class Constraints(BaseModel):
     max_function_share: Real = Field(
         default=1.0, gt=0, le=1, description="largest share of the let area one function may take"
     )
-    must_include: frozenset[str] = Field(default_factory=frozenset, description="candidate ids that must be in")
-    exclude: frozenset[str] = Field(default_factory=frozenset, description="candidate ids that must stay out")
+    must_include: TagSet = Field(default_factory=frozenset, description="candidate ids that must be in")
+    exclude: TagSet = Field(default_factory=frozenset, description="candidate ids that must stay out")
     max_tenants: Int | None = Field(default=None, ge=1, le=100_000, description="most tenants in one programme")
-    incompatible: frozenset[tuple[str, str]] = Field(
+    incompatible: PairSet = Field(
         default_factory=frozenset, description="pairs of candidate ids that may not both be in"
     )
     max_discount: Real = Field(
@@ -130,7 +142,7 @@ class Constraints(BaseModel):
     min_rent_share: Real | None = Field(
         default=None, ge=0, le=1, description="annual rent at least this share of the full asking rent roll"
     )
-    exclusive_functions: frozenset[str] = Field(
+    exclusive_functions: TagSet = Field(
         default=DEFAULT_EXCLUSIVE, description="functions that hold their floors alone"
     )
     function_levels: dict[str, tuple[Int | None, Int | None]] = Field(

@@ -998,3 +998,32 @@ def test_input_errors_pickle_whole(pool: list[Candidate]) -> None:
     error = _errors(candidates_from_frame, frame)
     again = pickle.loads(pickle.dumps(error))  # e.g. from a Dask worker
     assert type(again) is InputError and again.errors == error.errors and str(again) == str(error)
+
+
+def test_set_fields_serialise_sorted_whatever_the_hash_seed() -> None:
+    # a set's iteration order follows the process's string hashing: written as it iterates, the same
+    # constraints gave different JSON in two runs (a result round trip failed once in ten fresh runs)
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from objectmatch import Constraints; "
+        "c = Constraints(exclusive_functions=['residential', 'lodging', 'office'], exclude=['b', 'a', 'c'], "
+        "incompatible=[('y', 'z'), ('a', 'b')]); "
+        "print(c.model_dump_json()); "
+        "print(Constraints.model_validate_json(c.model_dump_json()).model_dump_json())"
+    )
+    outputs = set()
+    for seed in range(6):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)})
+        first, again = run.stdout.splitlines()
+        assert first == again
+        outputs.add(first)
+    assert len(outputs) == 1
+    data = json.loads(outputs.pop())
+    assert data["exclusive_functions"] == ["lodging", "office", "residential"]
+    assert data["exclude"] == ["a", "b", "c"]
+    assert data["incompatible"] == [["a", "b"], ["y", "z"]]
