@@ -42,7 +42,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import ortools
-from bench_common import LoadGate
+from bench_common import LoadGate, write_atomically
 from qkp_baselines import QkpRun, greedy_local_search, plain_cpsat, verified_value
 
 from objectmatch._qkp_data import QkpInstance, read_best_known, read_qkp
@@ -341,14 +341,6 @@ def to_json(run: QkpRun, case: Case) -> dict[str, Any]:
         "best_known": case.best, "gap_percent": gap(run, case.best), "seconds": run.seconds, "cpu": run.cpu,
         "to_best": run.to_best, "status": run.status, "bound": run.bound, "extra": run.extra, "chosen": chosen,
     }
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
-        f.write(text)
-    os.chmod(f.name, 0o644)  # a temporary file is private; the result is not
-    os.replace(f.name, path)
 
 
 def json_text(conditions: dict[str, Any], runs: Sequence[dict[str, Any]]) -> str:

@@ -28,7 +28,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -37,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import ortools
+from bench_common import write_atomically
 from ortools.sat.python import cp_model
 from qkp_baselines import build_qkp_model
 
@@ -254,19 +254,14 @@ def best_known(name: str, folder: Path = BEST_KNOWN_DIR) -> LongRun:
 def store(run: LongRun, folder: Path = BEST_KNOWN_DIR) -> tuple[LongRun, bool]:
     """Keep the better of ``run`` and the stored run of its instance; returns (the kept run, replaced?).
 
-    Written atomically (temporary file + ``os.replace``).
+    Written atomically (``bench_common.write_atomically``).
     """
     path = _path(run.instance, folder)
     if path.is_file():
         old = best_known(run.instance, folder)
         if not run.better_than(old):
             return old, False
-    folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(asdict(run), indent=1) + "\n"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as f:
-        f.write(text)
-    os.chmod(f.name, 0o644)  # a temporary file is private; the result is not
-    os.replace(f.name, path)
+    write_atomically(path, json.dumps(asdict(run), indent=1) + "\n")
     return run, True
 
 
